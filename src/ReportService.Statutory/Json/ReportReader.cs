@@ -1,0 +1,209 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ReportService.Statutory.Model;
+using ReportService.Statutory.Rules;
+
+namespace ReportService.Statutory.Json;
+
+/// <summary>The outcome of reading a submitted body.</summary>
+public abstract record ReportReadResult
+{
+    private ReportReadResult()
+    {
+    }
+
+    /// <summary>A report of a known format, ready for the rules.</summary>
+    public sealed record Parsed(Report Report) : ReportReadResult;
+
+    /// <summary>Not JSON, or JSON of the wrong shape or types: the client gets 400.</summary>
+    /// <param name="Detail">What is wrong, in English, naming the pointer and what was expected.</param>
+    /// <param name="Pointer">The JSON pointer of the offending value, when known.</param>
+    public sealed record Malformed(string Detail, string? Pointer) : ReportReadResult;
+
+    /// <summary>Well-formed JSON whose <c>format</c> is missing, unknown, or not the shape of the body: REPORT.FORMAT.</summary>
+    public sealed record WrongFormat(Violation Violation) : ReportReadResult;
+}
+
+/// <summary>
+/// Reads a report body: finds <c>format</c>, then reads the body strictly as that format. A body labelled
+/// with one format but shaped as the other is reported as REPORT.FORMAT rather than as a list of unknown
+/// properties, because that is what the submitter has to fix.
+/// </summary>
+public static partial class ReportReader
+{
+    private static readonly JsonReaderOptions PeekOptions = new() { MaxDepth = ReportJson.MaxDepth };
+
+    /// <summary>Reads a UTF-8 body.</summary>
+    public static ReportReadResult Read(ReadOnlySpan<byte> utf8)
+    {
+        string? format;
+        try
+        {
+            if (!TryPeekFormat(utf8, out format, out var malformed))
+            {
+                return malformed!;
+            }
+        }
+        catch (JsonException ex)
+        {
+            return new ReportReadResult.Malformed($"The body is not valid JSON: {Position(ex)}.", null);
+        }
+
+        var type = format switch
+        {
+            ReportFormats.Format2021 => typeof(Report2021),
+            ReportFormats.Format2019 => typeof(Report2019),
+            _ => null,
+        };
+        if (type is null)
+        {
+            return new ReportReadResult.WrongFormat(FormatViolation(format is null
+                ? new("报告缺少格式版本format，应为\"2019\"或\"2021\"", "The report has no format: it must be \"2019\" or \"2021\"")
+                : new($"格式版本\"{format}\"无效，应为\"2019\"或\"2021\"", $"Unknown format \"{format}\": it must be \"2019\" or \"2021\""), format));
+        }
+
+        try
+        {
+            return new ReportReadResult.Parsed((Report)JsonSerializer.Deserialize(utf8, type, ReportJson.Options)!);
+        }
+        catch (JsonException ex)
+        {
+            var other = type == typeof(Report2021) ? typeof(Report2019) : typeof(Report2021);
+            if (ParsesAs(utf8, other))
+            {
+                var shape = other == typeof(Report2021) ? ReportFormats.Format2021 : ReportFormats.Format2019;
+                return new ReportReadResult.WrongFormat(FormatViolation(new(
+                    $"报告标为{format}格式，但表格结构是{shape}格式",
+                    $"The report says format {format} but its tables have the shape of format {shape}"), format));
+            }
+
+            return Describe(ex, type);
+        }
+    }
+
+    private static bool TryPeekFormat(ReadOnlySpan<byte> utf8, out string? format, out ReportReadResult? malformed)
+    {
+        format = null;
+        malformed = null;
+        var reader = new Utf8JsonReader(utf8, PeekOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            malformed = new ReportReadResult.Malformed("The body must be a JSON object (a report).", "");
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isFormat = reader.ValueTextEquals("format"u8);
+            reader.Read();
+            if (isFormat)
+            {
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    malformed = new ReportReadResult.Malformed("/format must be a string: \"2019\" or \"2021\".", "/format");
+                    return false;
+                }
+
+                format = reader.GetString();
+            }
+
+            reader.Skip();
+        }
+
+        // Read to the end so that a truncated body is reported as not JSON, not as a missing format.
+        while (reader.Read())
+        {
+        }
+
+        return true;
+    }
+
+    private static bool ParsesAs(ReadOnlySpan<byte> utf8, Type type)
+    {
+        try
+        {
+            JsonSerializer.Deserialize(utf8, type, ReportJson.Options);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static Violation FormatViolation(LocalizedText message, string? format) =>
+        new(RuleIds.ReportFormat, RuleSeverity.Error, message, [new("/format", format, format is null)]);
+
+    private static ReportReadResult.Malformed Describe(JsonException ex, Type root)
+    {
+        var pointer = ToPointer(ex.Path);
+        var message = ex.Message;
+
+        if (UnmappedProperty().Match(message) is { Success: true } unmapped)
+        {
+            var at = Combine(pointer, unmapped.Groups[1].Value);
+            return new($"Unknown property {at}: the report has no such field.", at);
+        }
+
+        if (MissingRequired().Match(message) is { Success: true } missing)
+        {
+            var names = missing.Groups[1].Value.Replace("'", "", StringComparison.Ordinal);
+            var first = names.Split(',', StringSplitOptions.TrimEntries)[0];
+            return new($"Missing required property {Combine(pointer, first)} ({names}).", Combine(pointer, first));
+        }
+
+        if (NullNotAllowed().Match(message) is { Success: true } isNull)
+        {
+            var at = Combine(pointer, isNull.Groups[1].Value);
+            return new($"{at} must not be null: {ModelShape.Expectation(root, at)}.", at);
+        }
+
+        if (message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            return new($"The body is nested deeper than {ReportJson.MaxDepth} levels.", null);
+        }
+
+        if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+        {
+            return new($"The property {pointer} appears twice in the same object.", pointer);
+        }
+
+        if (ex.Path is null)
+        {
+            return new($"The body is not valid JSON: {Position(ex)}.", null);
+        }
+
+        return new($"The value at {pointer} is not valid: expected {ModelShape.Expectation(root, pointer)}.", pointer);
+    }
+
+    private static string Position(JsonException ex) =>
+        ex.LineNumber is { } line ? $"line {line + 1}, byte {ex.BytePositionInLine + 1}" : "unexpected end or character";
+
+    private static string Combine(string pointer, string name) =>
+        pointer.EndsWith('/' + name) ? pointer : pointer.TrimEnd('/') + "/" + name;
+
+    /// <summary>Turns System.Text.Json's <c>$.a.b[0]</c> into the RFC 6901 pointer <c>/a/b/0</c>.</summary>
+    internal static string ToPointer(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return "";
+        }
+
+        var pointer = path.TrimStart('$')
+            .Replace("['", ".", StringComparison.Ordinal)
+            .Replace("']", "", StringComparison.Ordinal)
+            .Replace("[", ".", StringComparison.Ordinal)
+            .Replace("]", "", StringComparison.Ordinal);
+        return pointer.Replace('.', '/');
+    }
+
+    [GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
+    private static partial Regex UnmappedProperty();
+
+    [GeneratedRegex("missing required properties including: (.*)\\.$")]
+    private static partial Regex MissingRequired();
+
+    [GeneratedRegex("The property or field '([^']*)'.*doesn't allow (setting|getting) null")]
+    private static partial Regex NullNotAllowed();
+}

@@ -1,0 +1,26 @@
+using ReportService.Api.Features.Reports;
+using ReportService.Api.Features.Rules;
+using ReportService.Api.Infrastructure;
+using ReportService.Statutory.Json;
+using ReportService.Statutory.Validation;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.ReportBodyBytes);
+builder.Services.ConfigureHttpJsonOptions(json => ReportJson.Configure(json.SerializerOptions));
+builder.Services.AddReportServiceProblemDetails();
+builder.Services.AddReportServiceOpenApi();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(services => new ReportValidator(services.GetRequiredService<TimeProvider>()));
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseReportServiceOpenApi();
+
+app.MapReportsEndpoints();
+app.MapRulesEndpoints();
+app.MapHealthEndpoints();
+
+app.Run();

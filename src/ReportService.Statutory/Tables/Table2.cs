@@ -18,7 +18,7 @@ public enum Table2CellKind
 public sealed record Table2Cell(string Pointer, LocalizedText Label, Table2CellKind Kind, Func<Report, int?> ReadCount, Func<Report, decimal?> ReadAmount)
 {
     /// <summary>The cell's value boxed for a violation (count, amount, or null when missing).</summary>
-    public object? Value(Report report) => Kind == Table2CellKind.Amount ? ReadAmount(report) : ReadCount(report);
+    public object? Value(Report report) => Kind == Table2CellKind.Amount ? ReadAmount(report) : (object?)ReadCount(report);
 }
 
 /// <summary>Table 2, 主动公开政府信息情况, in its two formats.</summary>

@@ -1,6 +1,7 @@
 using ReportService.Api.Features.Reports;
 using ReportService.Api.Features.Rules;
 using ReportService.Api.Infrastructure;
+using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Validation;
 
@@ -10,6 +11,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 builder.Services.ConfigureHttpJsonOptions(json => ReportJson.Configure(json.SerializerOptions));
 builder.Services.AddReportServiceProblemDetails();
 builder.Services.AddReportServiceOpenApi();
+builder.Services.AddReportsDatabase();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(services => new ReportValidator(services.GetRequiredService<TimeProvider>()));
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using ReportService.Api.Persistence;
 
 namespace ReportService.Api.Infrastructure;
 
@@ -19,20 +20,37 @@ internal static class ProblemDetailsSetup
 }
 
 /// <summary>
-/// Turns the framework's client-error exceptions (bad request, body too large, cancelled reads) into problem
-/// responses with their own status; anything else stays a 500 without internals.
+/// Turns the framework's client-error exceptions (bad request, body too large) into problem responses with
+/// their own status, a database outage into 503 with Retry-After, and anything else into a 500 without
+/// internals.
 /// </summary>
-internal sealed class ClientErrorExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed partial class ClientErrorExceptionHandler(IProblemDetailsService problems, ILogger<ClientErrorExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        var unavailable = DatabaseErrors.IsUnavailable(exception);
         var (status, title) = exception switch
         {
+            _ when unavailable => (StatusCodes.Status503ServiceUnavailable, "Service temporarily unavailable"),
             BadHttpRequestException bad => (bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? "Request body too large" : "Bad request"),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error"),
         };
+        if (status == StatusCodes.Status500InternalServerError)
+        {
+            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+        else if (unavailable)
+        {
+            LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+        }
+
         httpContext.Response.StatusCode = status;
+        if (unavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = DatabaseErrors.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
@@ -41,8 +59,19 @@ internal sealed class ClientErrorExceptionHandler(IProblemDetailsService problem
             {
                 Status = status,
                 Title = title,
-                Detail = status < 500 ? exception.Message : "The server could not complete the request. Quote the traceId when reporting it.",
+                Detail = status switch
+                {
+                    < 500 => exception.Message,
+                    StatusCodes.Status503ServiceUnavailable => "The database is unavailable. Nothing was stored; retry after the Retry-After delay (with the same Idempotency-Key for a submission).",
+                    _ => "The server could not complete the request. Quote the traceId when reporting it.",
+                },
             },
         });
     }
+
+    [LoggerMessage(LogLevel.Error, "Unhandled exception on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(LogLevel.Warning, "Database unavailable on {Method} {Path}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, string reason);
 }

@@ -27,6 +27,9 @@ public sealed class ApplicantCounts
     /// <summary>总计: the sum of the six applicant columns.</summary>
     public int? Total { get; init; }
 
+    /// <summary>The count in one applicant column (see <see cref="Tables.Table3.Columns"/>).</summary>
+    public int? ValueOf(Tables.ApplicantColumn column) => this[column.Index];
+
     internal int? this[int column] => column switch
     {
         0 => NaturalPerson,

@@ -28,6 +28,9 @@ public abstract class Report
     internal abstract Requests? RequestRows { get; }
 
     internal abstract ReportFormat FormatVersion { get; }
+
+    /// <summary>Table 3 of either format, for code that walks its rows (<see cref="Tables.Table3"/>).</summary>
+    public Requests? GetRequests() => RequestRows;
 }
 
 /// <summary>A report in format 2021 (国办公开办函〔2021〕30号), report years 2021 onward.</summary>

@@ -1,0 +1,52 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace ReportService.Api.Persistence;
+
+internal static class DatabaseErrors
+{
+    /// <summary>Seconds a client should wait before retrying while the database is unavailable.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    /// <summary>
+    /// True when the exception means the database cannot be reached or is shutting down or overloaded: the
+    /// request may succeed later, so the client gets 503 with Retry-After, never 500.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg:
+                    return pg.SqlState.StartsWith("08", StringComparison.Ordinal)   // connection exception
+                        || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)  // operator intervention: shutdown, cannot connect now
+                        || pg.SqlState.StartsWith("53", StringComparison.Ordinal)   // insufficient resources
+                        || pg.SqlState == PostgresErrorCodes.SerializationFailure
+                        || pg.SqlState == PostgresErrorCodes.DeadlockDetected;
+                case NpgsqlException { IsTransient: true }:
+                case SocketException:
+                case TimeoutException:
+                    return true;
+                case NpgsqlException when e.InnerException is null:
+                    return e.Message.Contains("connection", StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True for a unique violation of the named constraint.</summary>
+    public static bool IsUniqueViolation(Exception exception, string constraint)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
+            {
+                return pg.ConstraintName == constraint;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,136 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+
+namespace ReportService.Api.Persistence;
+
+internal static class DatabaseSetup
+{
+    public const string ConnectionStringName = "Reports";
+
+    public static IServiceCollection AddReportsDatabase(this IServiceCollection services)
+    {
+        // Resolved lazily so that configuration supplied by a host or test factory after Program's first
+        // lines is honoured.
+        services.AddSingleton(provider =>
+        {
+            var connectionString = provider.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    $"ConnectionStrings:{ConnectionStringName} is not configured. scripts/run starts a local PostgreSQL and sets it for you.");
+            }
+
+            return new NpgsqlDataSourceBuilder(connectionString).Build();
+        });
+        services.AddDbContextPool<ReportsDbContext>((provider, options) => options
+            .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
+            // Migrations are hand-written (ADR 4), so there is no model snapshot to compare with.
+            .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning)));
+        services.AddSingleton<DatabaseState>();
+        services.AddHostedService<DatabaseMigrator>();
+        return services;
+    }
+}
+
+/// <summary>Whether the schema is known to be migrated; until it is, database endpoints answer 503.</summary>
+internal sealed class DatabaseState
+{
+    private volatile bool _migrated;
+
+    public bool Migrated => _migrated;
+
+    public void MarkMigrated() => _migrated = true;
+}
+
+/// <summary>
+/// Applies the committed migrations at start-up. A database that is down at start-up does not stop the
+/// service: it keeps trying in the background and answers 503 meanwhile.
+/// </summary>
+internal sealed partial class DatabaseMigrator(
+    IServiceScopeFactory scopes, DatabaseState state, IConfiguration configuration, ILogger<DatabaseMigrator> logger) : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _retrying;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!configuration.GetValue("Database:MigrateOnStartup", true))
+        {
+            _retrying = WaitForSchemaAsync(_stopping.Token);
+            return;
+        }
+
+        if (!await TryMigrateAsync(cancellationToken))
+        {
+            _retrying = RetryAsync(_stopping.Token);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_retrying is not null)
+        {
+            await Task.WhenAny(_retrying, Task.Delay(Timeout.Infinite, cancellationToken));
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested && !await TryMigrateAsync(cancellationToken))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>When another process (the Helm migration job) migrates, wait until nothing is pending.</summary>
+    private async Task WaitForSchemaAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<ReportsDbContext>();
+                if (!(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+                {
+                    state.MarkMigrated();
+                    return;
+                }
+            }
+            catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
+            {
+                LogUnavailable(logger, ex.Message);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<bool> TryMigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ReportsDbContext>();
+            await db.Database.MigrateAsync(cancellationToken);
+            state.MarkMigrated();
+            LogMigrated(logger);
+            return true;
+        }
+        catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
+        {
+            LogUnavailable(logger, ex.Message);
+            return false;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Database schema is migrated")]
+    private static partial void LogMigrated(ILogger logger);
+
+    [LoggerMessage(LogLevel.Warning, "Database unavailable, will retry: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string reason);
+}

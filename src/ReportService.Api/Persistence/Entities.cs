@@ -1,0 +1,76 @@
+using ReportService.Statutory.Model;
+
+namespace ReportService.Api.Persistence;
+
+/// <summary>
+/// One report: an agency, a year and a scope. Its identity never changes; its current revision does.
+/// The agency's region, level and kind are those of the current revision, for filtering and grouping.
+/// </summary>
+internal sealed class StoredReport
+{
+    public Guid Id { get; set; }
+
+    public required string CreditCode { get; set; }
+
+    public int Year { get; set; }
+
+    public ReportScope Scope { get; set; }
+
+    public required string Format { get; set; }
+
+    public required string AgencyName { get; set; }
+
+    /// <summary>Normalised statistical code (2, 4, 6 or 9 digits).</summary>
+    public required string RegionCode { get; set; }
+
+    public AgencyLevel Level { get; set; }
+
+    public AgencyKind Kind { get; set; }
+
+    public DateOnly PublishedOn { get; set; }
+
+    public int CurrentRevision { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// One revision of a report, append-only: the body as submitted, its warnings, and every statutory cell
+/// in a typed column (shadow properties named by <see cref="CellColumns"/>).
+/// </summary>
+internal sealed class StoredRevision
+{
+    public Guid ReportId { get; set; }
+
+    public int Revision { get; set; }
+
+    public DateTimeOffset SubmittedAt { get; set; }
+
+    public string? SubmittedBy { get; set; }
+
+    /// <summary>SHA-256 of the submitted body, hex.</summary>
+    public required string ContentHash { get; set; }
+
+    /// <summary>The body exactly as submitted (jsonb).</summary>
+    public required string Body { get; set; }
+
+    /// <summary>The warnings of this revision, in both languages (jsonb).</summary>
+    public required string Warnings { get; set; }
+}
+
+/// <summary>The first response to a POST with an Idempotency-Key, replayed to retries of the same request.</summary>
+internal sealed class IdempotencyRecord
+{
+    public required string Key { get; set; }
+
+    /// <summary>SHA-256 of the request body: the same key with another body is refused.</summary>
+    public required string RequestHash { get; set; }
+
+    public Guid ReportId { get; set; }
+
+    public int Revision { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

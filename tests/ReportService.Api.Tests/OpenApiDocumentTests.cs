@@ -12,7 +12,7 @@ public sealed class OpenApiDocumentTests(ServiceFactory factory) : IClassFixture
     public async Task The_served_document_equals_the_committed_copy()
     {
         var served = await factory.CreateClient().GetStringAsync("/openapi/v1.json");
-        var path = Path.Combine(RepositoryRoot(), "openapi", "report-service.v1.json");
+        var path = Path.Combine(Repository.Root(), "openapi", "report-service.v1.json");
         var normalized = JsonNode.Parse(served)!.ToJsonString(new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 
         if (Environment.GetEnvironmentVariable("UPDATE_OPENAPI") == "1")
@@ -24,16 +24,5 @@ public sealed class OpenApiDocumentTests(ServiceFactory factory) : IClassFixture
         var committed = await File.ReadAllTextAsync(path);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(committed), JsonNode.Parse(normalized)),
             "The served OpenAPI document differs from openapi/report-service.v1.json: regenerate it with UPDATE_OPENAPI=1 scripts/test and review the diff.");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ReportService.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("ReportService.sln not found above the test binaries.");
     }
 }

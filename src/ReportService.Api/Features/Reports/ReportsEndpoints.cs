@@ -1,4 +1,11 @@
+using ReportService.Api.Features.Reports.CorrectReport;
+using ReportService.Api.Features.Reports.GetReport;
+using ReportService.Api.Features.Reports.GetRevision;
+using ReportService.Api.Features.Reports.ListReports;
+using ReportService.Api.Features.Reports.ListRevisions;
+using ReportService.Api.Features.Reports.SubmitReport;
 using ReportService.Api.Features.Reports.ValidateReport;
+using ReportService.Api.Persistence;
 
 namespace ReportService.Api.Features.Reports;
 
@@ -8,8 +15,14 @@ internal static class ReportsEndpoints
 
     public static IEndpointRouteBuilder MapReportsEndpoints(this IEndpointRouteBuilder app)
     {
-        var reports = app.MapGroup(Prefix).WithTags("Reports");
+        var reports = app.MapGroup(Prefix).WithTags("Reports").AddEndpointFilter<RequiresDatabase>();
         reports.MapValidateReport();
+        reports.MapSubmitReport();
+        reports.MapListReports();
+        reports.MapGetReport();
+        reports.MapCorrectReport();
+        reports.MapListRevisions();
+        reports.MapGetRevision();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReportService.Api.Infrastructure;
+using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Model;
 using ReportService.Statutory.Rules;
@@ -12,18 +13,20 @@ internal static class ValidateReportEndpoint
     public const string Route = "/validate";
 
     public static RouteHandlerBuilder MapValidateReport(this IEndpointRouteBuilder reports) =>
-        reports.MapPost(Route, Handle)
+        reports.MapPost(Route, HandleAsync)
             .WithName("ValidateReport")
             .WithSummary("Check a report without storing it")
             .WithDescription("Runs every statutory rule on the report and answers 200 with the violations; nothing is stored. " +
+                "The cross-year rules compare with the same agency's stored report of the previous year. " +
                 "A body that is not JSON or has values of the wrong JSON type gets 400.")
             .Accepts<Report>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    internal static Results<Ok<ValidateReportResponse>, ProblemHttpResult> Handle(
-        ReportBody body, ReportValidator validator, HttpRequest request)
+    internal static async Task<Results<Ok<ValidateReportResponse>, ProblemHttpResult>> HandleAsync(
+        ReportBody body, ReportValidator validator, ReportsDbContext db, HttpRequest request, CancellationToken cancellationToken)
     {
         if (body.Problem is ProblemHttpResult problem)
         {
@@ -32,7 +35,8 @@ internal static class ValidateReportEndpoint
 
         IReadOnlyList<Violation> violations = body.Result switch
         {
-            ReportReadResult.Parsed parsed => validator.Check(new ReportUnderReview(parsed.Report)),
+            ReportReadResult.Parsed parsed => validator.Check(new ReportUnderReview(
+                parsed.Report, await ReportRecords.PreviousYearAsync(db, parsed.Report, cancellationToken))),
             ReportReadResult.WrongFormat wrong => [wrong.Violation],
             _ => throw new InvalidOperationException("A report body is either parsed, malformed or of the wrong format."),
         };

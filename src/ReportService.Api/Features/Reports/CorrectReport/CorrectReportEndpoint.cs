@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
+using ReportService.Api.Infrastructure;
+using ReportService.Api.Persistence;
+using ReportService.Statutory.Json;
+using ReportService.Statutory.Model;
+using ReportService.Statutory.Validation;
+
+namespace ReportService.Api.Features.Reports.CorrectReport;
+
+internal static class CorrectReportEndpoint
+{
+    public static RouteHandlerBuilder MapCorrectReport(this IEndpointRouteBuilder reports) =>
+        reports.MapPut("/{id:guid}", HandleAsync)
+            .WithName("CorrectReport")
+            .WithSummary("Correct a report (a new revision)")
+            .WithDescription("Replaces the report's content with a new revision, checked like a submission; earlier revisions stay readable. " +
+                "Needs If-Match with the current ETag: 428 without it, 412 when another correction came first. " +
+                "The identity (agency.creditCode, year, agency.scope) cannot change.")
+            .Accepts<Report>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    internal static async Task<Results<Ok<ReportAcceptedResponse>, ProblemHttpResult>> HandleAsync(
+        Guid id, ReportBody body, ReportValidator validator, ReportsDbContext db, TimeProvider clock, HttpContext context, CancellationToken cancellationToken)
+    {
+        var language = Languages.Preferred(context.Request);
+        var ifMatch = context.Request.GetTypedHeaders().IfMatch;
+        if (ifMatch.Count == 0)
+        {
+            return TypedResults.Problem(
+                title: "If-Match required",
+                detail: "A correction must name the revision it corrects: send If-Match with the ETag of GET " + ReportRecords.Location(id) + ".",
+                statusCode: StatusCodes.Status428PreconditionRequired);
+        }
+
+        if (body.Problem is { } unreadable)
+        {
+            return unreadable;
+        }
+
+        var stored = await db.Reports.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (stored is null)
+        {
+            return ReportProblems.NotFound(id);
+        }
+
+        if (!Matches(ifMatch, stored.CurrentRevision))
+        {
+            return Stale(stored.CurrentRevision);
+        }
+
+        if (body.Result is ReportReadResult.WrongFormat wrong)
+        {
+            return ReportProblems.Rejected([wrong.Violation], language);
+        }
+
+        var report = ((ReportReadResult.Parsed)body.Result!).Report;
+        if (report.Agency.CreditCode != stored.CreditCode || report.Year != stored.Year || report.Agency.Scope != stored.Scope)
+        {
+            return TypedResults.Problem(
+                title: "A correction cannot change the report's identity",
+                detail: $"This report is for credit code {stored.CreditCode}, year {stored.Year}, scope {ContractEnums.Name(stored.Scope)}. " +
+                    "A report for another agency, year or scope is a new submission (POST /v1/reports).",
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                type: "https://report-service/problems/identity-changed");
+        }
+
+        var previous = await ReportRecords.PreviousYearAsync(db, report, cancellationToken);
+        var violations = validator.Check(new ReportUnderReview(report, previous));
+        if (violations.Any(v => v.IsError))
+        {
+            return ReportProblems.Rejected(violations, language);
+        }
+
+        var now = clock.GetUtcNow();
+        var revision = stored.CurrentRevision + 1;
+        ReportRecords.Describe(stored, report);
+        stored.CurrentRevision = revision;
+        stored.UpdatedAt = now;
+        ReportRecords.AddRevision(db, ReportRecords.NewRevision(id, revision, body.Utf8, violations, now, context.User.Identity?.Name), report);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Stale(null);
+        }
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex, "report_revisions_pkey"))
+        {
+            return Stale(null);
+        }
+
+        context.Response.Headers.ETag = ReportRecords.ETag(revision);
+        return TypedResults.Ok(new ReportAcceptedResponse
+        {
+            Id = id,
+            Revision = revision,
+            Status = ReportStatus.Accepted,
+            Warnings = RuleViolation.From(violations, language),
+        });
+    }
+
+    private static bool Matches(IList<EntityTagHeaderValue> ifMatch, int currentRevision)
+    {
+        var current = ReportRecords.ETag(currentRevision);
+        return ifMatch.Any(tag => tag == EntityTagHeaderValue.Any || tag.Tag.Equals(current, StringComparison.Ordinal));
+    }
+
+    private static ProblemHttpResult Stale(int? current) => TypedResults.Problem(
+        title: "The report has changed",
+        detail: current is { } revision
+            ? $"If-Match does not name the current revision ({ReportRecords.ETag(revision)}). Read the report again, apply your correction to it and retry."
+            : "Another correction was stored first. Read the report again, apply your correction to it and retry.",
+        statusCode: StatusCodes.Status412PreconditionFailed);
+}

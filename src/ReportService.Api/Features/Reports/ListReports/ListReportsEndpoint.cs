@@ -1,0 +1,139 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ReportService.Api.Persistence;
+using ReportService.Api.Infrastructure;
+using ReportService.Statutory.Identity;
+using ReportService.Statutory.Model;
+
+namespace ReportService.Api.Features.Reports.ListReports;
+
+internal static class ListReportsEndpoint
+{
+    public static RouteHandlerBuilder MapListReports(this IEndpointRouteBuilder reports) =>
+        reports.MapGet("/", HandleAsync)
+            .WithName("ListReports")
+            .WithSummary("List reports")
+            .WithDescription("Filters: year, region (code prefix), level, scope, creditCode. Cursor paging: pass nextCursor as cursor for the next page.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    internal static async Task<Results<Ok<ListReportsResponse>, ProblemHttpResult>> HandleAsync(
+        [AsParameters] ListReportsRequest request, ReportsDbContext db, CancellationToken cancellationToken)
+    {
+        var limit = request.Limit ?? ListReportsRequest.DefaultLimit;
+        if (limit is < 1 or > ListReportsRequest.MaxLimit)
+        {
+            return BadQuery("limit", $"limit must be between 1 and {ListReportsRequest.MaxLimit}.");
+        }
+
+        Guid? after = null;
+        if (request.Cursor is { } cursor)
+        {
+            if (!Cursors.TryDecode(cursor, out var id))
+            {
+                return BadQuery("cursor", "cursor is not a nextCursor of this API.");
+            }
+
+            after = id;
+        }
+
+        var query = db.Reports.AsNoTracking();
+        if (request.Region is { } region)
+        {
+            if (!RegionCode.TryNormalize(region, out var prefix))
+            {
+                return BadQuery("region", "region must be a 2, 4, 6 or 9 digit region code.");
+            }
+
+            query = query.Where(r => r.RegionCode.StartsWith(prefix));
+        }
+
+        if (request.Year is { } year)
+        {
+            query = query.Where(r => r.Year == year);
+        }
+
+        if (request.Level is { } levelText)
+        {
+            if (!ContractEnums.TryParse<AgencyLevel>(levelText, out var level))
+            {
+                return BadQuery("level", "level must be one of " + ContractEnums.Names<AgencyLevel>() + ".");
+            }
+
+            query = query.Where(r => r.Level == level);
+        }
+
+        if (request.Scope is { } scopeText)
+        {
+            if (!ContractEnums.TryParse<ReportScope>(scopeText, out var scope))
+            {
+                return BadQuery("scope", "scope must be one of " + ContractEnums.Names<ReportScope>() + ".");
+            }
+
+            query = query.Where(r => r.Scope == scope);
+        }
+
+        if (request.CreditCode is { } creditCode)
+        {
+            query = query.Where(r => r.CreditCode == creditCode);
+        }
+
+        if (after is { } last)
+        {
+            query = query.Where(r => r.Id.CompareTo(last) > 0);
+        }
+
+        var page = await query.OrderBy(r => r.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        var items = page.Take(limit).Select(r => new ListReportsItem
+        {
+            Id = r.Id,
+            Href = ReportRecords.Location(r.Id),
+            Revision = r.CurrentRevision,
+            Format = r.Format,
+            Year = r.Year,
+            AgencyName = r.AgencyName,
+            CreditCode = r.CreditCode,
+            RegionCode = r.RegionCode,
+            Level = r.Level,
+            Kind = r.Kind,
+            Scope = r.Scope,
+            PublishedOn = r.PublishedOn,
+            UpdatedAt = r.UpdatedAt,
+        }).ToList();
+        return TypedResults.Ok(new ListReportsResponse
+        {
+            Items = items,
+            NextCursor = page.Count > limit ? Cursors.Encode(items[^1].Id) : null,
+        });
+    }
+
+    private static ProblemHttpResult BadQuery(string parameter, string detail) => TypedResults.Problem(
+        title: "Invalid query", detail: detail, statusCode: StatusCodes.Status400BadRequest,
+        extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+}
+
+/// <summary>Opaque cursors: the last id of a page, base64url.</summary>
+internal static class Cursors
+{
+    public static string Encode(Guid id) => Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Encode(id.ToByteArray(bigEndian: true));
+
+    public static bool TryDecode(string cursor, out Guid id)
+    {
+        id = Guid.Empty;
+        try
+        {
+            var bytes = Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Decode(cursor);
+            if (bytes.Length != 16)
+            {
+                return false;
+            }
+
+            id = new Guid(bytes, bigEndian: true);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using ReportService.Api.Persistence;
+using ReportService.Statutory.Identity;
+using ReportService.Statutory.Model;
+using ReportService.Statutory.Rules;
+
+namespace ReportService.Api.Features.Reports;
+
+/// <summary>Turns a checked report into the rows that store it.</summary>
+internal static class ReportRecords
+{
+    public static string Hash(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
+
+    public static StoredReport NewReport(Report report, DateTimeOffset now) => Describe(new StoredReport
+    {
+        Id = Guid.CreateVersion7(now),
+        CreditCode = report.Agency.CreditCode,
+        Year = report.Year,
+        Scope = report.Agency.Scope,
+        Format = report.Format,
+        AgencyName = report.Agency.Name,
+        RegionCode = "",
+        CurrentRevision = 1,
+        CreatedAt = now,
+        UpdatedAt = now,
+    }, report);
+
+    /// <summary>Copies what may change between revisions (everything but the identity) onto the report row.</summary>
+    public static StoredReport Describe(StoredReport stored, Report report)
+    {
+        stored.Format = report.Format;
+        stored.AgencyName = report.Agency.Name;
+        stored.RegionCode = RegionCode.TryNormalize(report.Agency.RegionCode, out var region) ? region : report.Agency.RegionCode;
+        stored.Level = report.Agency.Level;
+        stored.Kind = report.Agency.Kind;
+        stored.PublishedOn = report.PublishedOn;
+        return stored;
+    }
+
+    public static StoredRevision NewRevision(Guid reportId, int revision, byte[] body, IEnumerable<Violation> warnings, DateTimeOffset now, string? submittedBy) => new()
+    {
+        ReportId = reportId,
+        Revision = revision,
+        SubmittedAt = now,
+        SubmittedBy = submittedBy,
+        ContentHash = Hash(body),
+        Body = System.Text.Encoding.UTF8.GetString(body),
+        Warnings = StoredWarnings.Serialize(warnings),
+    };
+
+    /// <summary>Adds the revision and fills its typed cell columns from the report.</summary>
+    public static void AddRevision(ReportsDbContext db, StoredRevision revision, Report report)
+    {
+        var entry = db.Revisions.Add(revision);
+        foreach (var column in CellColumns.All)
+        {
+            entry.Property(column.Name).CurrentValue = column.Formats.Contains(report.Format) ? column.Read(report) : null;
+        }
+    }
+
+    /// <summary>The identity of a report: one per agency credit code, year and scope.</summary>
+    public static IQueryable<StoredReport> WithIdentity(this IQueryable<StoredReport> reports, string creditCode, int year, ReportScope scope) =>
+        reports.Where(r => r.CreditCode == creditCode && r.Year == year && r.Scope == scope);
+
+    public static string ETag(int revision) => $"\"{revision}\"";
+
+    public static string Location(Guid id) => $"{ReportsEndpoints.Prefix}/{id}";
+
+    /// <summary>The same agency's current report of the previous year, for the cross-year rules.</summary>
+    public static async Task<Report?> PreviousYearAsync(ReportsDbContext db, Report report, CancellationToken cancellationToken)
+    {
+        var previousYear = report.Year - 1;
+        var body = await (
+            from r in db.Reports.AsNoTracking().WithIdentity(report.Agency.CreditCode, previousYear, report.Agency.Scope)
+            join v in db.Revisions on new { r.Id, Revision = r.CurrentRevision } equals new { Id = v.ReportId, v.Revision }
+            select v.Body).FirstOrDefaultAsync(cancellationToken);
+        return body is null ? null : StoredBodies.Read(body);
+    }
+}
+
+/// <summary>Stored bodies were valid reports when stored, so they always read back.</summary>
+internal static class StoredBodies
+{
+    public static Report Read(string body) =>
+        ReportService.Statutory.Json.ReportReader.Read(System.Text.Encoding.UTF8.GetBytes(body)) is ReportService.Statutory.Json.ReportReadResult.Parsed parsed
+            ? parsed.Report
+            : throw new InvalidOperationException("A stored report body no longer reads as a report.");
+}

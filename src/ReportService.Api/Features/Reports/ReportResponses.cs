@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace ReportService.Api.Features.Reports;
+
+/// <summary>Where a report stands.</summary>
+public enum ReportStatus
+{
+    /// <summary>Accepted: it broke no rule of severity error; its warnings are kept with it.</summary>
+    Accepted,
+}
+
+/// <summary>The answer to an accepted submission or correction.</summary>
+public sealed class ReportAcceptedResponse
+{
+    /// <summary>The report's id; its URL is <c>/v1/reports/{id}</c>.</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>The revision just stored: 1 for a submission, then one more per correction.</summary>
+    public required int Revision { get; init; }
+
+    /// <summary>Always <c>accepted</c> here.</summary>
+    public required ReportStatus Status { get; init; }
+
+    /// <summary>The warnings stored with this revision.</summary>
+    public required IReadOnlyList<RuleViolation> Warnings { get; init; }
+}
+
+/// <summary>A stored revision of a report, with the body exactly as submitted.</summary>
+public sealed class StoredReportResponse
+{
+    /// <summary>The report's id.</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>This revision's number (the current one for <c>GET /v1/reports/{id}</c>).</summary>
+    public required int Revision { get; init; }
+
+    /// <summary>The report's current revision number.</summary>
+    public required int CurrentRevision { get; init; }
+
+    /// <summary>Always <c>accepted</c>: only accepted reports are stored.</summary>
+    public required ReportStatus Status { get; init; }
+
+    /// <summary>When this revision was accepted.</summary>
+    public required DateTimeOffset SubmittedAt { get; init; }
+
+    /// <summary>Who submitted this revision (the token's subject), when known.</summary>
+    public string? SubmittedBy { get; init; }
+
+    /// <summary>SHA-256 (hex) of the body as submitted.</summary>
+    public required string ContentHash { get; init; }
+
+    /// <summary>The warnings stored with this revision.</summary>
+    public required IReadOnlyList<RuleViolation> Warnings { get; init; }
+
+    /// <summary>The report as submitted (a <c>Report</c>: format 2019 or 2021).</summary>
+    public required JsonElement Report { get; init; }
+}

@@ -1,0 +1,144 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using ReportService.Api.Infrastructure;
+using ReportService.Api.Persistence;
+using ReportService.Statutory.Json;
+using ReportService.Statutory.Model;
+using ReportService.Statutory.Validation;
+
+namespace ReportService.Api.Features.Reports.SubmitReport;
+
+internal static class SubmitReportEndpoint
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const int MaxIdempotencyKeyLength = 200;
+
+    public static RouteHandlerBuilder MapSubmitReport(this IEndpointRouteBuilder reports) =>
+        reports.MapPost("/", HandleAsync)
+            .WithName("SubmitReport")
+            .WithSummary("Submit an annual report")
+            .WithDescription("Checks the report against every statutory rule and stores it when no rule of severity error fails. " +
+                "One report per agency credit code, year and scope: a second one is 409 (correct the first with PUT). " +
+                "With an Idempotency-Key, a retry of the same body returns the first response; the same key with another body is 422.")
+            .Accepts<Report>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    internal static async Task<Results<Created<ReportAcceptedResponse>, ProblemHttpResult>> HandleAsync(
+        ReportBody body,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        ReportValidator validator,
+        ReportsDbContext db,
+        TimeProvider clock,
+        HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        var language = Languages.Preferred(context.Request);
+        if (body.Problem is { } unreadable)
+        {
+            return unreadable;
+        }
+
+        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        {
+            return TypedResults.Problem(
+                title: "Invalid Idempotency-Key",
+                detail: $"An Idempotency-Key has 1 to {MaxIdempotencyKeyLength} characters.",
+                statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (body.Result is ReportReadResult.WrongFormat wrong)
+        {
+            return ReportProblems.Rejected([wrong.Violation], language);
+        }
+
+        var report = ((ReportReadResult.Parsed)body.Result!).Report;
+        var requestHash = ReportRecords.Hash(body.Utf8);
+        if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, requestHash, context, language, cancellationToken) is { } replay)
+        {
+            return replay;
+        }
+
+        var previous = await ReportRecords.PreviousYearAsync(db, report, cancellationToken);
+        var violations = validator.Check(new ReportUnderReview(report, previous));
+        if (violations.Any(v => v.IsError))
+        {
+            return ReportProblems.Rejected(violations, language);
+        }
+
+        var now = clock.GetUtcNow();
+        var stored = ReportRecords.NewReport(report, now);
+        db.Reports.Add(stored);
+        ReportRecords.AddRevision(db, ReportRecords.NewRevision(stored.Id, 1, body.Utf8, violations, now, context.User.Identity?.Name), report);
+        if (idempotencyKey is not null)
+        {
+            db.IdempotencyRecords.Add(new IdempotencyRecord { Key = idempotencyKey, RequestHash = requestHash, ReportId = stored.Id, Revision = 1, CreatedAt = now });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex, ReportsDbContext.IdentityConstraint)
+                                           || DatabaseErrors.IsUniqueViolation(ex, "idempotency_keys_pkey"))
+        {
+            // A concurrent request won. With the same key and body it is this request's first attempt: replay it.
+            db.ChangeTracker.Clear();
+            if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, requestHash, context, language, cancellationToken) is { } raced)
+            {
+                return raced;
+            }
+
+            var existing = await db.Reports.AsNoTracking()
+                .WithIdentity(report.Agency.CreditCode, report.Year, report.Agency.Scope)
+                .Select(r => r.Id).FirstAsync(cancellationToken);
+            return ReportProblems.Duplicate(existing);
+        }
+
+        context.Response.Headers.ETag = ReportRecords.ETag(1);
+        return TypedResults.Created(ReportRecords.Location(stored.Id), new ReportAcceptedResponse
+        {
+            Id = stored.Id,
+            Revision = 1,
+            Status = ReportStatus.Accepted,
+            Warnings = RuleViolation.From(violations, language),
+        });
+    }
+
+    /// <summary>The first response to this key, or a refusal when the key came with another body; null for a new key.</summary>
+    private static async Task<Results<Created<ReportAcceptedResponse>, ProblemHttpResult>?> ReplayAsync(
+        ReportsDbContext db, string key, string requestHash, HttpContext context, ReportService.Statutory.Rules.MessageLanguage language, CancellationToken cancellationToken)
+    {
+        var record = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Key == key, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        if (record.RequestHash != requestHash)
+        {
+            return TypedResults.Problem(
+                title: "Idempotency-Key reused with a different body",
+                detail: "This Idempotency-Key was first used with another request body. Use a new key for a new request.",
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                type: "https://report-service/problems/idempotency-key-reused");
+        }
+
+        var warnings = await db.Revisions.AsNoTracking()
+            .Where(v => v.ReportId == record.ReportId && v.Revision == record.Revision)
+            .Select(v => v.Warnings).FirstAsync(cancellationToken);
+        context.Response.Headers.ETag = ReportRecords.ETag(record.Revision);
+        return TypedResults.Created(ReportRecords.Location(record.ReportId), new ReportAcceptedResponse
+        {
+            Id = record.ReportId,
+            Revision = record.Revision,
+            Status = ReportStatus.Accepted,
+            Warnings = RuleViolation.From(StoredWarnings.Deserialize(warnings), language),
+        });
+    }
+}

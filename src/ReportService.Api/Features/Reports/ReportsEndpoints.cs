@@ -1,6 +1,7 @@
 using ReportService.Api.Features.Reports.CorrectReport;
 using ReportService.Api.Features.Reports.GetReport;
 using ReportService.Api.Features.Reports.GetRevision;
+using ReportService.Api.Features.Reports.ImportReports;
 using ReportService.Api.Features.Reports.ListReports;
 using ReportService.Api.Features.Reports.ListRevisions;
 using ReportService.Api.Features.Reports.SubmitReport;
@@ -18,6 +19,7 @@ internal static class ReportsEndpoints
         var reports = app.MapGroup(Prefix).WithTags("Reports").AddEndpointFilter<RequiresDatabase>();
         reports.MapValidateReport();
         reports.MapSubmitReport();
+        reports.MapImportReports();
         reports.MapListReports();
         reports.MapGetReport();
         reports.MapCorrectReport();

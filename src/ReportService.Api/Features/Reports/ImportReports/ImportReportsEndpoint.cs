@@ -1,0 +1,228 @@
+using System.IO.Pipelines;
+using System.Buffers;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using ReportService.Api.Infrastructure;
+using ReportService.Api.Persistence;
+using ReportService.Statutory.Json;
+using ReportService.Statutory.Model;
+using ReportService.Statutory.Rules;
+using ReportService.Statutory.Validation;
+
+namespace ReportService.Api.Features.Reports.ImportReports;
+
+internal static class ImportReportsEndpoint
+{
+    public const string Route = "/batch";
+
+    /// <summary>Large enough for ~10,000 reports of ordinary size per request.</summary>
+    public const long MaxBodyBytes = 64L * 1024 * 1024;
+
+    public const int MaxLines = 20_000;
+
+    private static readonly string[] MediaTypes = ["application/x-ndjson", "application/jsonl", "application/json-seq"];
+
+    public static RouteHandlerBuilder MapImportReports(this IEndpointRouteBuilder reports) =>
+        reports.MapPost(Route, HandleAsync)
+            .WithName("ImportReports")
+            .WithSummary("Bulk import of reports (NDJSON)")
+            .WithDescription("For backfills: one report per line (application/x-ndjson), up to 20,000 lines and 64 MiB. " +
+                "Every line is checked and answered on its own: accepted (with its id and warnings), rejected (with its violations " +
+                "or what is wrong with its JSON) or duplicate (the agency already has that report). Accepted lines are stored " +
+                "together; the answer is 200 whatever the mix. Corrections are not imported: use PUT.")
+            .Accepts<Report>("application/x-ndjson")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    internal static async Task<Results<Ok<ImportReportsResponse>, ProblemHttpResult>> HandleAsync(
+        HttpContext context, ReportValidator validator, ReportsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        var mediaType = request.ContentType?.Split(';', 2)[0].Trim() ?? "";
+        if (!MediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(title: "Unsupported media type",
+                detail: "Send one report per line as application/x-ndjson (UTF-8).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return TooLarge();
+        }
+
+        List<(int Line, byte[] Utf8)> lines;
+        try
+        {
+            lines = await ReadLinesAsync(request.BodyReader, cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+
+        if (lines.Count > MaxLines)
+        {
+            return TypedResults.Problem(title: "Too many lines",
+                detail: $"A batch has at most {MaxLines} reports; split it.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var language = Languages.Preferred(request);
+        var answers = new ImportReportsLine?[lines.Count];
+        var parsed = new List<(int Index, Report Report, byte[] Utf8)>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var (line, utf8) = lines[i];
+            switch (utf8.Length > RequestLimits.ReportBodyBytes ? null : ReportReader.Read(utf8))
+            {
+                case null:
+                    answers[i] = Rejected(line, $"A line may have at most {RequestLimits.ReportBodyBytes} bytes.", null);
+                    break;
+                case ReportReadResult.Malformed malformed:
+                    answers[i] = Rejected(line, malformed.Detail, malformed.Pointer);
+                    break;
+                case ReportReadResult.WrongFormat wrong:
+                    answers[i] = new ImportReportsLine { Line = line, Status = ImportLineStatus.Rejected, Violations = RuleViolation.From([wrong.Violation], language) };
+                    break;
+                case ReportReadResult.Parsed ok:
+                    parsed.Add((i, ok.Report, utf8));
+                    break;
+            }
+        }
+
+        var connection = (NpgsqlConnection)Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db.Database);
+        var identities = parsed.Select(p => Identity.Of(p.Report)).ToList();
+        var previousKeys = identities.Select(k => k with { Year = k.Year - 1 }).ToList();
+        var storedPrevious = await IdentityLookup.CurrentBodiesAsync(connection, previousKeys, cancellationToken);
+        var existing = await IdentityLookup.ExistingIdsAsync(connection, identities, cancellationToken);
+        var inBatch = new Dictionary<Identity, Report>();
+        foreach (var p in parsed)
+        {
+            inBatch.TryAdd(Identity.Of(p.Report), p.Report);
+        }
+
+        var now = clock.GetUtcNow();
+        var firstLine = new Dictionary<Identity, int>();
+        var toStore = new List<(int Index, BulkReport Report, IReadOnlyList<Violation> Warnings)>();
+        foreach (var (index, report, utf8) in parsed)
+        {
+            var identity = Identity.Of(report);
+            var previousKey = identity with { Year = identity.Year - 1 };
+            var previous = storedPrevious.TryGetValue(previousKey, out var body) ? StoredBodies.Read(body)
+                : inBatch.GetValueOrDefault(previousKey);
+            var violations = validator.Check(new ReportUnderReview(report, previous));
+            var line = lines[index].Line;
+            if (violations.Any(v => v.IsError))
+            {
+                answers[index] = new ImportReportsLine { Line = line, Status = ImportLineStatus.Rejected, Violations = RuleViolation.From(violations, language) };
+            }
+            else if (existing.TryGetValue(identity, out var existingId))
+            {
+                answers[index] = Duplicate(line, existingId, null);
+            }
+            else if (firstLine.TryGetValue(identity, out var earlier))
+            {
+                answers[index] = new ImportReportsLine { Line = line, Status = ImportLineStatus.Duplicate, DuplicateOfLine = earlier };
+            }
+            else
+            {
+                firstLine[identity] = line;
+                var stored = ReportRecords.NewReport(report, now);
+                var revision = ReportRecords.NewRevision(stored.Id, 1, utf8, violations, now, context.User.Identity?.Name);
+                toStore.Add((index, new BulkReport(stored, revision, report), violations));
+            }
+        }
+
+        var written = await BulkReportWriter.WriteAsync(db, [.. toStore.Select(s => s.Report)], cancellationToken);
+        var raced = toStore.Where(s => !written.Contains(s.Report.Report.Id)).ToList();
+        var racedIds = raced.Count == 0 ? [] : await IdentityLookup.ExistingIdsAsync(connection, [.. raced.Select(s => Identity.Of(s.Report.Content))], cancellationToken);
+        foreach (var (index, bulk, warnings) in toStore)
+        {
+            var line = lines[index].Line;
+            answers[index] = written.Contains(bulk.Report.Id)
+                ? new ImportReportsLine
+                {
+                    Line = line,
+                    Status = ImportLineStatus.Accepted,
+                    Id = bulk.Report.Id,
+                    Href = ReportRecords.Location(bulk.Report.Id),
+                    Violations = RuleViolation.From(warnings, language),
+                }
+                : Duplicate(line, racedIds.GetValueOrDefault(Identity.Of(bulk.Content)), null);
+        }
+
+        var all = answers.Select(a => a!).ToList();
+        return TypedResults.Ok(new ImportReportsResponse
+        {
+            Accepted = all.Count(a => a.Status == ImportLineStatus.Accepted),
+            Rejected = all.Count(a => a.Status == ImportLineStatus.Rejected),
+            Duplicates = all.Count(a => a.Status == ImportLineStatus.Duplicate),
+            Lines = all,
+        });
+    }
+
+    private static ImportReportsLine Rejected(int line, string problem, string? pointer) =>
+        new() { Line = line, Status = ImportLineStatus.Rejected, Problem = problem, Pointer = pointer };
+
+    private static ImportReportsLine Duplicate(int line, Guid existing, int? ofLine) => new()
+    {
+        Line = line,
+        Status = ImportLineStatus.Duplicate,
+        Id = existing == Guid.Empty ? null : existing,
+        Href = existing == Guid.Empty ? null : ReportRecords.Location(existing),
+        DuplicateOfLine = ofLine,
+    };
+
+    private static ProblemHttpResult TooLarge() => TypedResults.Problem(title: "Request body too large",
+        detail: $"A batch may have at most {MaxBodyBytes} bytes; split it.", statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    /// <summary>The non-blank lines of the body with their 1-based numbers.</summary>
+    private static async Task<List<(int Line, byte[] Utf8)>> ReadLinesAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        var lines = new List<(int, byte[])>();
+        var number = 0;
+        long total = 0;
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            while (buffer.PositionOf((byte)'\n') is { } end)
+            {
+                Add(buffer.Slice(0, end));
+                buffer = buffer.Slice(buffer.GetPosition(1, end));
+            }
+
+            if (read.IsCompleted)
+            {
+                if (!buffer.IsEmpty)
+                {
+                    Add(buffer);
+                }
+
+                reader.AdvanceTo(buffer.End);
+                return lines;
+            }
+
+            total += read.Buffer.Length - buffer.Length;
+            if (total + buffer.Length > MaxBodyBytes)
+            {
+                throw new BadHttpRequestException("Batch too large.", StatusCodes.Status413PayloadTooLarge);
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+
+        void Add(ReadOnlySequence<byte> line)
+        {
+            number++;
+            var bytes = line.ToArray().AsSpan().TrimEnd((byte)'\r');
+            if (!bytes.Trim(" \t"u8).IsEmpty)
+            {
+                lines.Add((number, bytes.ToArray()));
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using ReportService.TestSupport;
+
+namespace ReportService.Api.Tests;
+
+public sealed class ImportReportsTests(ServiceFactory factory) : IClassFixture<ServiceFactory>
+{
+    private const string Route = "/v1/reports/batch";
+    private readonly HttpClient _client = factory.CreateClient();
+
+    private static ByteArrayContent Ndjson(IEnumerable<string> lines)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n"));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        return content;
+    }
+
+    private static JsonObject Report(int seed, int year = 2023) =>
+        ReportGenerator.Generate(new Random(seed), "2021", year, ReportGenerator.MakeCreditCode("141122", new Random(1000 + seed)));
+
+    [Fact]
+    public async Task A_batch_mixing_valid_invalid_malformed_and_duplicate_lines_answers_each_line()
+    {
+        var alreadyStored = Report(1);
+        var storedId = await _client.SubmitAcceptedAsync(alreadyStored);
+        var valid = Report(2);
+        var withWarning = Report(3).Set("/publishedOn", "2023-12-01");
+        var invalid = Report(4).Set("/requests/received/total", 999);
+        var lines = new[]
+        {
+            valid.ToJsonString(),                         // 1 accepted
+            "",                                           // 2 blank: skipped
+            invalid.ToJsonString(),                       // 3 rejected: T3.ROW_TOTAL
+            "{\"format\":\"2021\",\"year\":\"x\"}",       // 4 rejected: not a report
+            alreadyStored.ToJsonString(),                 // 5 duplicate of a stored report
+            valid.ToJsonString(),                         // 6 duplicate of line 1
+            withWarning.ToJsonString(),                   // 7 accepted with a warning
+            "not json",                                   // 8 rejected
+        };
+
+        var response = await _client.PostAsync(Route, Ndjson(lines));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.ReadObjectAsync();
+        Assert.Equal((2, 3, 2), ((int)body["accepted"]!, (int)body["rejected"]!, (int)body["duplicates"]!));
+        var answers = body["lines"]!.AsArray().Select(l => l!.AsObject()).ToArray();
+        Assert.Equal([1, 3, 4, 5, 6, 7, 8], answers.Select(a => (int)a["line"]!));
+        Assert.Equal(["accepted", "rejected", "rejected", "duplicate", "duplicate", "accepted", "rejected"], answers.Select(a => (string)a["status"]!));
+        Assert.Contains(answers[1]["violations"]!.AsArray(), v => (string)v!["rule"]! == "T3.ROW_TOTAL");
+        Assert.Equal("/year", (string)answers[2]["pointer"]!);
+        Assert.Equal(storedId.ToString(), (string)answers[3]["id"]!);
+        Assert.Equal(1, (int)answers[4]["duplicateOfLine"]!);
+        Assert.Equal("REPORT.PUBLISHED_BEFORE_PERIOD_END", (string)answers[5]["violations"]![0]!["rule"]!);
+
+        var id = (string)answers[0]["id"]!;
+        var stored = await (await _client.GetAsync($"/v1/reports/{id}")).ReadObjectAsync();
+        Assert.True(JsonNode.DeepEquals(valid, stored["report"]));
+        Assert.Equal((int)valid.Get("/requests/received/total")!, await factory.ScalarAsync<int>(
+            "SELECT t3_received_total FROM report_revisions WHERE report_id = @id", ("id", Guid.Parse(id))));
+        Assert.Equal(0L, await factory.ScalarAsync<long>("SELECT count(*) FROM reports WHERE credit_code = @c",
+            ("c", (string)invalid["agency"]!["creditCode"]!)));
+    }
+
+    [Fact]
+    public async Task Thousands_of_lines_are_stored_in_one_request()
+    {
+        var reports = Enumerable.Range(0, 3000).Select(i =>
+            ReportGenerator.Generate(new Random(i), "2021", 2021 + (i % 3), ReportGenerator.MakeCreditCode("141122", new Random(50_000 + (i / 3))))).ToList();
+
+        var body = await (await _client.PostAsync(Route, Ndjson(reports.Select(r => r.ToJsonString())))).ReadObjectAsync();
+
+        Assert.Equal(3000, (int)body["accepted"]!);
+        var codes = reports.Select(r => (string)r["agency"]!["creditCode"]!).Distinct().ToArray();
+        Assert.Equal(3000L, await factory.ScalarAsync<long>("SELECT count(*) FROM reports WHERE credit_code = ANY(@codes)", ("codes", codes)));
+        var sample = reports[1234];
+        var id = Guid.Parse((string)body["lines"]![1234]!["id"]!);
+        Assert.Equal((int)sample.Get("/appeals/litigationDirect/total")!, await factory.ScalarAsync<int>(
+            "SELECT t4_litigation_direct_total FROM report_revisions WHERE report_id = @id", ("id", id)));
+        // Cross-year rules saw the previous year from the same batch.
+        Assert.Contains(body["lines"]!.AsArray(), l => l!["violations"]!.AsArray().Any(v => (string)v!["rule"]! == "X.CARRY_OVER"));
+    }
+
+    [Fact]
+    public async Task A_batch_that_is_not_ndjson_is_415()
+    {
+        await (await _client.PostAsync(Route, Http.Json(Seeds.Utf8("002")))).AssertProblemAsync(415);
+    }
+
+    [Fact]
+    public async Task An_empty_batch_answers_no_lines()
+    {
+        var body = await (await _client.PostAsync(Route, Ndjson([]))).ReadObjectAsync();
+        Assert.Empty(body["lines"]!.AsArray());
+    }
+}

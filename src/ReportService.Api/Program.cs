@@ -1,3 +1,4 @@
+using ReportService.Api.Features.Regions;
 using ReportService.Api.Features.Reports;
 using ReportService.Api.Features.Rules;
 using ReportService.Api.Infrastructure;
@@ -13,7 +14,9 @@ builder.Services.AddReportServiceProblemDetails();
 builder.Services.AddReportServiceOpenApi();
 builder.Services.AddReportsDatabase();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(services => new ReportValidator(services.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton(_ => RegionDirectory.Load());
+builder.Services.AddSingleton(services => new ReportValidator(
+    services.GetRequiredService<TimeProvider>(), services.GetRequiredService<RegionDirectory>()));
 
 var app = builder.Build();
 
@@ -23,6 +26,7 @@ app.UseReportServiceOpenApi();
 
 app.MapReportsEndpoints();
 app.MapRulesEndpoints();
+app.MapRegionsEndpoints();
 app.MapHealthEndpoints();
 
 app.Run();

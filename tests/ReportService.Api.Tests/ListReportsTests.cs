@@ -14,7 +14,7 @@ public sealed class ListReportsFixture : ServiceFactory
         var random = new Random(99);
         foreach (var (year, region, scope) in new[]
         {
-            (2022, "141122103", "agency"), (2023, "141122103", "agency"), (2023, "141122201", "agency"),
+            (2022, "141122103", "agency"), (2023, "141122103", "agency"), (2023, "141122202", "agency"),
             (2023, "140930104", "agency"), (2023, "410526112", "agency"), (2023, "141122103", "regionAggregate"), (2021, "140825101", "agency"),
         })
         {

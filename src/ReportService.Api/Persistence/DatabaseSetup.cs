@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
+using ReportService.Api.Features.Regions;
 
 namespace ReportService.Api.Persistence;
 
@@ -48,7 +49,7 @@ internal sealed class DatabaseState
 /// service: it keeps trying in the background and answers 503 meanwhile.
 /// </summary>
 internal sealed partial class DatabaseMigrator(
-    IServiceScopeFactory scopes, DatabaseState state, IConfiguration configuration, ILogger<DatabaseMigrator> logger) : IHostedService, IDisposable
+    IServiceScopeFactory scopes, DatabaseState state, RegionDirectory regions, IConfiguration configuration, ILogger<DatabaseMigrator> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _retrying;
@@ -117,6 +118,8 @@ internal sealed partial class DatabaseMigrator(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ReportsDbContext>();
             await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await RegionSeeder.SeedAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), regions, cancellationToken);
             state.MarkMigrated();
             LogMigrated(logger);
             return true;

@@ -1,3 +1,4 @@
+using ReportService.Api.Features.Aggregates;
 using ReportService.Api.Features.Regions;
 using ReportService.Api.Features.Reports;
 using ReportService.Api.Features.Rules;
@@ -27,6 +28,7 @@ app.UseReportServiceOpenApi();
 app.MapReportsEndpoints();
 app.MapRulesEndpoints();
 app.MapRegionsEndpoints();
+app.MapAggregatesEndpoints();
 app.MapHealthEndpoints();
 
 app.Run();

@@ -77,7 +77,10 @@ internal sealed partial class DatabaseMigrator(
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    // Cancel, never dispose (as BackgroundService does): the host may call StopAsync after Dispose. WebApplicationFactory
+    // and WebApplication.Run both stop and dispose a minimal-API host (dotnet/aspnetcore#40271), and CancelAsync on a
+    // disposed source would throw ObjectDisposedException out of the host's StopAsync.
+    public void Dispose() => _stopping.Cancel();
 
     private async Task RetryAsync(CancellationToken cancellationToken)
     {
@@ -120,6 +123,7 @@ internal sealed partial class DatabaseMigrator(
             await db.Database.MigrateAsync(cancellationToken);
             await db.Database.OpenConnectionAsync(cancellationToken);
             await RegionSeeder.SeedAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), regions, cancellationToken);
+            await ReportChanges.AdvanceAsync(db);
             state.MarkMigrated();
             LogMigrated(logger);
             return true;

@@ -99,6 +99,7 @@ internal static class CorrectReportEndpoint
             return Stale(null);
         }
 
+        await ReportChanges.AdvanceAsync(db);
         context.Response.Headers.ETag = ReportRecords.ETag(revision);
         return TypedResults.Ok(new ReportAcceptedResponse
         {

@@ -137,6 +137,11 @@ internal static class ImportReportsEndpoint
         }
 
         var written = await BulkReportWriter.WriteAsync(db, [.. toStore.Select(s => s.Report)], cancellationToken);
+        if (written.Count > 0)
+        {
+            await ReportChanges.AdvanceAsync(db);
+        }
+
         var raced = toStore.Where(s => !written.Contains(s.Report.Report.Id)).ToList();
         var racedIds = raced.Count == 0 ? [] : await IdentityLookup.ExistingIdsAsync(connection, [.. raced.Select(s => Identity.Of(s.Report.Content))], cancellationToken);
         foreach (var (index, bulk, warnings) in toStore)

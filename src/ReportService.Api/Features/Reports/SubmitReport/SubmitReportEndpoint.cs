@@ -100,6 +100,7 @@ internal static class SubmitReportEndpoint
             return ReportProblems.Duplicate(existing);
         }
 
+        await ReportChanges.AdvanceAsync(db);
         context.Response.Headers.ETag = ReportRecords.ETag(1);
         return TypedResults.Created(ReportRecords.Location(stored.Id), new ReportAcceptedResponse
         {

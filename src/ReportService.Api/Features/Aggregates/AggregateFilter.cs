@@ -1,0 +1,123 @@
+using ReportService.Api.Infrastructure;
+using ReportService.Statutory.Identity;
+using ReportService.Statutory.Model;
+using ReportService.Statutory.Tables;
+
+namespace ReportService.Api.Features.Aggregates;
+
+/// <summary>A grouping dimension of the aggregates.</summary>
+internal enum Dimension
+{
+    Year,
+    Province,
+    City,
+    County,
+    Township,
+    Level,
+    Kind,
+}
+
+/// <summary>A checked aggregate query: what to sum and how to group it.</summary>
+internal sealed record AggregateFilter(
+    int? FromYear, int? ToYear, string? RegionPrefix, AgencyLevel? Level, AgencyKind? Kind, ReportScope Scope,
+    IReadOnlyList<Dimension> GroupBy, ApplicantColumn Applicant)
+{
+    public const int FirstYear = 2019;
+
+    /// <summary>Parses the query; on failure says which parameter is wrong and why.</summary>
+    public static bool TryParse(AggregateRequest request, out AggregateFilter filter, out (string Parameter, string Detail) error)
+    {
+        filter = null!;
+        error = default;
+        int? from = request.FromYear, to = request.ToYear;
+        if (request.Year is { } year)
+        {
+            if (from is not null || to is not null)
+            {
+                error = ("year", "Give either year or fromYear/toYear, not both.");
+                return false;
+            }
+
+            from = to = year;
+        }
+
+        if (from > to)
+        {
+            error = ("fromYear", "fromYear is after toYear.");
+            return false;
+        }
+
+        string? prefix = null;
+        if (request.Region is { } region)
+        {
+            if (!RegionCode.TryNormalize(region, out var normalized))
+            {
+                error = ("region", "region must be a 2, 4, 6 or 9 digit region code.");
+                return false;
+            }
+
+            prefix = normalized;
+        }
+
+        AgencyLevel? level = null;
+        if (request.Level is { } levelText)
+        {
+            if (!ContractEnums.TryParse<AgencyLevel>(levelText, out var parsed))
+            {
+                error = ("level", "level must be one of " + ContractEnums.Names<AgencyLevel>() + ".");
+                return false;
+            }
+
+            level = parsed;
+        }
+
+        AgencyKind? kind = null;
+        if (request.Kind is { } kindText)
+        {
+            if (!ContractEnums.TryParse<AgencyKind>(kindText, out var parsed))
+            {
+                error = ("kind", "kind must be one of " + ContractEnums.Names<AgencyKind>() + ".");
+                return false;
+            }
+
+            kind = parsed;
+        }
+
+        var scope = ReportScope.Agency;
+        if (request.Scope is { } scopeText && !ContractEnums.TryParse(scopeText, out scope))
+        {
+            error = ("scope", "scope must be agency or regionAggregate; the two are never summed together.");
+            return false;
+        }
+
+        var groupBy = new List<Dimension>();
+        foreach (var name in (request.GroupBy ?? []).SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!ContractEnums.TryParse<Dimension>(name, out var dimension))
+            {
+                error = ("groupBy", $"Unknown groupBy dimension \"{name}\": use " + ContractEnums.Names<Dimension>() + ".");
+                return false;
+            }
+
+            if (!groupBy.Contains(dimension))
+            {
+                groupBy.Add(dimension);
+            }
+        }
+
+        var applicant = Table3.Columns[Table3.TotalColumn];
+        if (request.Applicant is { } applicantText)
+        {
+            if (Table3.Columns.FirstOrDefault(c => c.Key == applicantText) is not { } column)
+            {
+                error = ("applicant", "applicant must be one of " + string.Join(", ", Table3.Columns.Select(c => c.Key)) + ".");
+                return false;
+            }
+
+            applicant = column;
+        }
+
+        filter = new AggregateFilter(from, to, prefix, level, kind, scope, groupBy, applicant);
+        return true;
+    }
+}

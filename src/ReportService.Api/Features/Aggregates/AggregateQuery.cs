@@ -1,0 +1,119 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using ReportService.Api.Infrastructure;
+using ReportService.Api.Persistence;
+
+namespace ReportService.Api.Features.Aggregates;
+
+/// <summary>One group of an aggregate: its key, its report counts and the sum of every cell column.</summary>
+internal sealed record AggregateRow(IReadOnlyDictionary<Dimension, object?> Key, long ReportCount, long Reports2019, long Reports2021, decimal[] Sums)
+{
+    public decimal Sum(string column) => Sums[AggregateQuery.ColumnIndex[column]];
+}
+
+/// <summary>
+/// Sums the current revision of every matching report in one SQL statement over the typed cell columns,
+/// so a report accepted or corrected by one request is counted by the next, and a correction replaces the
+/// old revision's numbers instead of adding to them.
+/// </summary>
+internal static class AggregateQuery
+{
+    public static readonly IReadOnlyDictionary<string, int> ColumnIndex =
+        CellColumns.All.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+
+    private static readonly string SumList = string.Join(", ", CellColumns.All.Select(c => $"coalesce(sum(v.{c.Name}), 0)"));
+
+    public static async Task<List<AggregateRow>> RunAsync(NpgsqlConnection connection, AggregateFilter filter, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand { Connection = connection };
+        command.CommandText = Sql(filter, command.Parameters);
+        var rows = new List<AggregateRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = filter.GroupBy.Count;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = new Dictionary<Dimension, object?>();
+            for (var i = 0; i < keys; i++)
+            {
+                key[filter.GroupBy[i]] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            var sums = new decimal[CellColumns.All.Count];
+            for (var c = 0; c < sums.Length; c++)
+            {
+                sums[c] = reader.GetFieldValue<decimal>(keys + 3 + c);
+            }
+
+            rows.Add(new AggregateRow(key, reader.GetInt64(keys), reader.GetInt64(keys + 1), reader.GetInt64(keys + 2), sums));
+        }
+
+        return rows;
+    }
+
+    internal static string Sql(AggregateFilter filter, NpgsqlParameterCollection parameters)
+    {
+        var groups = filter.GroupBy.Select(Expression).ToList();
+        var sql = new StringBuilder("SELECT ");
+        foreach (var group in groups)
+        {
+            sql.Append(group).Append(", ");
+        }
+
+        sql.Append("count(*), count(*) FILTER (WHERE r.format = '2019'), count(*) FILTER (WHERE r.format = '2021'), ")
+            .Append(SumList)
+            .Append(" FROM reports r JOIN report_revisions v ON v.report_id = r.id AND v.revision = r.current_revision WHERE r.scope = @scope");
+        parameters.Add(new NpgsqlParameter("scope", NpgsqlDbType.Text) { Value = ContractEnums.Name(filter.Scope) });
+        if (filter.FromYear is { } from)
+        {
+            sql.Append(" AND r.year >= @from");
+            parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.Integer) { Value = from });
+        }
+
+        if (filter.ToYear is { } to)
+        {
+            sql.Append(" AND r.year <= @to");
+            parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.Integer) { Value = to });
+        }
+
+        if (filter.RegionPrefix is { } prefix)
+        {
+            // A range rather than LIKE, so that the btree index serves it; codes are ASCII digits.
+            sql.Append(" AND r.region_code >= @regionLow AND r.region_code < @regionHigh");
+            parameters.Add(new NpgsqlParameter("regionLow", NpgsqlDbType.Text) { Value = prefix });
+            parameters.Add(new NpgsqlParameter("regionHigh", NpgsqlDbType.Text) { Value = prefix[..^1] + (char)(prefix[^1] + 1) });
+        }
+
+        if (filter.Level is { } level)
+        {
+            sql.Append(" AND r.level = @level");
+            parameters.Add(new NpgsqlParameter("level", NpgsqlDbType.Text) { Value = ContractEnums.Name(level) });
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            sql.Append(" AND r.kind = @kind");
+            parameters.Add(new NpgsqlParameter("kind", NpgsqlDbType.Text) { Value = ContractEnums.Name(kind) });
+        }
+
+        if (groups.Count > 0)
+        {
+            var positions = string.Join(", ", Enumerable.Range(1, groups.Count));
+            sql.Append(" GROUP BY ").Append(positions).Append(" ORDER BY ").Append(positions);
+        }
+
+        return sql.ToString();
+    }
+
+    private static string Expression(Dimension dimension) => dimension switch
+    {
+        Dimension.Year => "r.year",
+        Dimension.Province => "substr(r.region_code, 1, 2)",
+        Dimension.City => "CASE WHEN length(r.region_code) >= 4 THEN substr(r.region_code, 1, 4) END",
+        Dimension.County => "CASE WHEN length(r.region_code) >= 6 THEN substr(r.region_code, 1, 6) END",
+        Dimension.Township => "CASE WHEN length(r.region_code) = 9 THEN r.region_code END",
+        Dimension.Level => "r.level",
+        Dimension.Kind => "r.kind",
+        _ => throw new ArgumentOutOfRangeException(nameof(dimension)),
+    };
+}

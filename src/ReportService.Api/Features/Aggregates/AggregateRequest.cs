@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace ReportService.Api.Features.Aggregates;
+
+/// <summary>Filters and grouping shared by both aggregate endpoints.</summary>
+internal sealed class AggregateRequest
+{
+    /// <summary>报告年度 (or use fromYear/toYear).</summary>
+    public int? Year { get; init; }
+
+    /// <summary>First year of a range, inclusive.</summary>
+    public int? FromYear { get; init; }
+
+    /// <summary>Last year of a range, inclusive.</summary>
+    public int? ToYear { get; init; }
+
+    /// <summary>Region code prefix: the region and everything below it (2, 4, 6 or 9 digits; 140000 forms accepted).</summary>
+    public string? Region { get; init; }
+
+    /// <summary>行政层级 of the agencies: national, province, city, county, township.</summary>
+    public string? Level { get; init; }
+
+    /// <summary>机关类型: government, department, other.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>报告范围: agency (default) or regionAggregate. The two are never summed together.</summary>
+    public string? Scope { get; init; }
+
+    /// <summary>Dimensions to group by, comma-separated or repeated: year, province, city, county, township, level, kind.</summary>
+    public string[]? GroupBy { get; init; }
+
+    /// <summary>Outcomes only: the applicant column (naturalPerson … otherOrganization, total; default total).</summary>
+    public string? Applicant { get; init; }
+
+    /// <summary>The media type asked for (application/json or text/csv).</summary>
+    [FromHeader(Name = "Accept")]
+    public string? Accept { get; init; }
+}

@@ -1,0 +1,49 @@
+using ReportService.Api.Features.Regions;
+using ReportService.Api.Persistence;
+
+namespace ReportService.Api.Features.Aggregates.QueryAggregates;
+
+internal static class QueryAggregatesEndpoint
+{
+    public static RouteHandlerBuilder MapQueryAggregates(this IEndpointRouteBuilder aggregates) =>
+        aggregates.MapGet("/", HandleAsync)
+            .WithName("QueryAggregates")
+            .WithSummary("Sums of accepted reports by region, year and more")
+            .WithDescription("Sums the current revision of every accepted report matching the filters, grouped by the groupBy dimensions. " +
+                "Only one scope is summed at a time (default agency), so region-wide aggregate reports never double count. " +
+                "Fresh: a report accepted or corrected by one request is counted by the next. Answers text/csv with Accept: text/csv. " +
+                "ETag and Cache-Control: no-cache make revalidation cheap (304).")
+            .Produces<QueryAggregatesResponse>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    internal static async Task<IResult> HandleAsync(
+        [Microsoft.AspNetCore.Http.AsParameters] AggregateRequest request, ReportsDbContext db, RegionDirectory regions, HttpContext context, CancellationToken cancellationToken)
+    {
+        var (filter, rows, early) = await AggregateExecution.RunAsync(request, db, context, cancellationToken);
+        if (early is not null)
+        {
+            return early;
+        }
+
+        if (AggregateExecution.WantsCsv(request))
+        {
+            return AggregateExecution.Csv(AggregateCsv.Aggregates(filter!, rows!, regions));
+        }
+
+        return TypedResults.Ok(new QueryAggregatesResponse
+        {
+            Groups = [.. rows!.Select(row => new AggregateGroup
+            {
+                Key = AggregateShape.Key(row, regions),
+                ReportCount = row.ReportCount,
+                Formats = new AggregateFormatCounts { Format2019 = row.Reports2019, Format2021 = row.Reports2021 },
+                ActiveDisclosure = AggregateShape.ActiveDisclosure(row),
+                Requests = AggregateShape.Requests(row),
+                Subtotals = AggregateShape.SubtotalsOf(row),
+                Appeals = AggregateShape.Appeals(row),
+            })],
+        });
+    }
+}

@@ -1,0 +1,67 @@
+using ReportService.Api.Features.Regions;
+using ReportService.Api.Persistence;
+using ReportService.Statutory.Tables;
+
+namespace ReportService.Api.Features.Aggregates.QueryOutcomes;
+
+internal static class QueryOutcomesEndpoint
+{
+    private static readonly Table3Row OutcomeTotal = Table3.Rows2021.First(r => r.Role == Table3RowRole.OutcomeTotal);
+
+    public static RouteHandlerBuilder MapQueryOutcomes(this IEndpointRouteBuilder aggregates) =>
+        aggregates.MapGet("/outcomes", HandleAsync)
+            .WithName("QueryOutcomes")
+            .WithSummary("Outcomes of requests as tidy rows for charts")
+            .WithDescription("The same filters and groups as /v1/aggregates; one row per group and outcome category (the leaf rows of " +
+                "三、本年度办理结果 and the subtotals of （三）–（六）) with its label, value for the chosen applicant column " +
+                "(default total) and share of （七）总计. Answers text/csv with Accept: text/csv.")
+            .Produces<QueryOutcomesResponse>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    internal static async Task<IResult> HandleAsync(
+        [Microsoft.AspNetCore.Http.AsParameters] AggregateRequest request, ReportsDbContext db, RegionDirectory regions, HttpContext context, CancellationToken cancellationToken)
+    {
+        var (filter, rows, early) = await AggregateExecution.RunAsync(request, db, context, cancellationToken);
+        if (early is not null)
+        {
+            return early;
+        }
+
+        var tidy = rows!.SelectMany(row => Outcomes(row, filter!, regions).Select(o => (row, o))).ToList();
+        if (AggregateExecution.WantsCsv(request))
+        {
+            return AggregateExecution.Csv(AggregateCsv.Outcomes(filter!, tidy, regions));
+        }
+
+        return TypedResults.Ok(new QueryOutcomesResponse { Applicant = filter!.Applicant.Key, Rows = [.. tidy.Select(t => t.o)] });
+    }
+
+    private static IEnumerable<OutcomeRow> Outcomes(AggregateRow row, AggregateFilter filter, RegionDirectory regions)
+    {
+        var key = AggregateShape.Key(row, regions);
+        var column = filter.Applicant;
+        var total = AggregateShape.Cell(row, OutcomeTotal, column);
+        OutcomeRow Make(string category, string label, bool subtotal, long value) => new()
+        {
+            Key = key,
+            ReportCount = row.ReportCount,
+            Category = category,
+            Label = label,
+            Subtotal = subtotal,
+            Value = value,
+            Share = total == 0 ? null : Math.Round((double)value / total, 6),
+        };
+
+        foreach (var leaf in Table3.Rows2021.Where(r => r.Role == Table3RowRole.OutcomeLeaf))
+        {
+            yield return Make(leaf.Key, leaf.Label.Chinese, false, AggregateShape.Cell(row, leaf, column));
+        }
+
+        foreach (var (group, categoryKey, label) in AggregateShape.Subtotals)
+        {
+            yield return Make(categoryKey, label.Chinese, true, AggregateShape.Subtotal(row, group, column));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace ReportService.Api.Persistence;
+
+/// <summary>
+/// The data version that aggregate ETags are made of. Advanced after a write commits: a reader may then see
+/// new data under the old version for a moment (its ETag changes at the next request), but never old data
+/// under a new version.
+/// </summary>
+internal static class ReportChanges
+{
+    /// <summary>Not cancellable: the write it follows is committed already, whatever the client does now.</summary>
+    public static async Task AdvanceAsync(ReportsDbContext db)
+    {
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT nextval('report_changes')", CancellationToken.None);
+        }
+        catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
+        {
+            // The write is committed; the start-up advance covers a version that could not be moved now.
+        }
+    }
+
+    public static async Task<long> CurrentAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM report_changes", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

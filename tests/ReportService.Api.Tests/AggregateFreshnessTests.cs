@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using ReportService.TestSupport;
+
+namespace ReportService.Api.Tests;
+
+public sealed class AggregateFreshnessTests(ServiceFactory factory) : IClassFixture<ServiceFactory>
+{
+    private const string Query = "/v1/aggregates?region=141122105&year=2023";
+    private readonly HttpClient _client = factory.CreateClient();
+
+    private static long N(JsonNode node) => long.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
+
+    private static JsonObject Report(int seed) => ReportGenerator.Generate(new Random(seed), "2021", 2023,
+        ReportGenerator.MakeCreditCode("141122", new Random(seed)), "141122105");
+
+    private async Task<(long Reports, long Received, long Penalties, EntityTagHeaderValue ETag)> ReadAsync()
+    {
+        var response = await _client.GetAsync(Query);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl!.NoCache);
+        // Without groupBy there is always one group, with reportCount 0 when nothing matches.
+        var group = Assert.Single((await response.ReadObjectAsync())["groups"]!.AsArray())!;
+        return N(group["reportCount"]!) == 0
+            ? (0, 0, 0, response.Headers.ETag!)
+            : (N(group["reportCount"]!), N(group.Get("/requests/received/total")!), N(group.Get("/activeDisclosure/2021/penalties/decisions")!), response.Headers.ETag!);
+    }
+
+    private async Task<HttpStatusCode> RevalidateAsync(EntityTagHeaderValue etag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, Query);
+        request.Headers.IfNoneMatch.Add(etag);
+        return (await _client.SendAsync(request)).StatusCode;
+    }
+
+    [Fact]
+    public async Task Accepted_and_corrected_reports_are_reflected_by_the_next_request_and_revalidation_is_a_304_until_then()
+    {
+        var (count, _, _, etag) = await ReadAsync();
+        Assert.Equal(0, count);
+        Assert.Equal(HttpStatusCode.NotModified, await RevalidateAsync(etag));
+
+        var first = Report(1);
+        var id = await _client.SubmitAcceptedAsync(first);
+        Assert.Equal(HttpStatusCode.OK, await RevalidateAsync(etag));
+        var afterSubmit = await ReadAsync();
+        Assert.Equal((1, N(first.Get("/requests/received/total")!), N(first.Get("/activeDisclosure/penalties/decisions")!)),
+            (afterSubmit.Reports, afterSubmit.Received, afterSubmit.Penalties));
+        Assert.Equal(HttpStatusCode.NotModified, await RevalidateAsync(afterSubmit.ETag));
+
+        var corrected = first.DeepClone().Set("/activeDisclosure/penalties/decisions", 777);
+        Assert.Equal(HttpStatusCode.OK, (await _client.CorrectAsync(id, corrected, "\"1\"")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await RevalidateAsync(afterSubmit.ETag));
+        var afterCorrection = await ReadAsync();
+        Assert.Equal((1, 777), (afterCorrection.Reports, afterCorrection.Penalties));
+
+        var second = Report(2);
+        await _client.SubmitAcceptedAsync(second);
+        var afterSecond = await ReadAsync();
+        Assert.Equal(2, afterSecond.Reports);
+        Assert.Equal(N(first.Get("/requests/received/total")!) + N(second.Get("/requests/received/total")!), afterSecond.Received);
+        Assert.Equal(777 + N(second.Get("/activeDisclosure/penalties/decisions")!), afterSecond.Penalties);
+    }
+
+    [Fact]
+    public async Task A_rejected_submission_changes_no_aggregate()
+    {
+        var before = await ReadAsync();
+        var broken = Report(3).Set("/requests/received/total", 12345);
+        await (await _client.SubmitAsync(broken)).AssertProblemAsync(422);
+        var after = await ReadAsync();
+        Assert.Equal((before.Reports, before.Received), (after.Reports, after.Received));
+    }
+}

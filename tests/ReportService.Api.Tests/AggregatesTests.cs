@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using ReportService.Statutory.Tables;
+using ReportService.TestSupport;
+
+namespace ReportService.Api.Tests;
+
+/// <summary>
+/// A spread of reports over provinces, counties, townships, levels, kinds, scopes, years and both formats,
+/// submitted once; every aggregate is checked against sums computed here from the submitted JSON.
+/// </summary>
+public sealed class AggregatesFixture : ServiceFactory
+{
+    public static readonly string[] Townships = ["141122103", "141122104", "141122202", "140930104", "654025107", "410526112"];
+
+    public List<JsonObject> Reports { get; } = [];
+
+    public override async Task InitializeAsync()
+    {
+        var client = CreateClient();
+        var random = new Random(4242);
+        var n = 0;
+        foreach (var township in Townships)
+        {
+            foreach (var year in new[] { 2020, 2022, 2023 })
+            {
+                Reports.Add(Make(random, township, year, "township", "government", "agency", n++));
+            }
+        }
+
+        foreach (var county in new[] { "141122", "654025" })
+        {
+            Reports.Add(Make(random, county, 2023, "county", "department", "agency", n++));
+            Reports.Add(Make(random, county, 2023, "county", "government", "regionAggregate", n++));
+        }
+
+        foreach (var report in Reports)
+        {
+            await client.SubmitAcceptedAsync(report);
+        }
+    }
+
+    private static JsonObject Make(Random random, string region, int year, string level, string kind, string scope, int n)
+    {
+        var report = ReportGenerator.Generate(random, year >= 2021 ? "2021" : "2019", year,
+            ReportGenerator.MakeCreditCode(region[..6], new Random(7000 + n)), region);
+        report["agency"]!["level"] = level;
+        report["agency"]!["kind"] = kind;
+        report["agency"]!["scope"] = scope;
+        return report;
+    }
+}
+
+public sealed class AggregatesTests(AggregatesFixture fixture) : IClassFixture<AggregatesFixture>
+{
+    private readonly HttpClient _client = fixture.CreateClient();
+
+    private static readonly string[] OtherDisposal2021 = ["correctionOverdue", "feeUnpaid", "other"];
+
+    public static TheoryData<string> Queries =>
+    [
+        "",
+        "groupBy=year",
+        "groupBy=province",
+        "groupBy=city",
+        "groupBy=county",
+        "groupBy=township",
+        "groupBy=level",
+        "groupBy=kind",
+        "groupBy=province,year",
+        "groupBy=county&groupBy=kind&year=2023",
+        "year=2023&groupBy=township",
+        "fromYear=2022&toYear=2023&groupBy=year",
+        "region=1411&groupBy=township",
+        "region=141100&groupBy=county",
+        "region=141122103",
+        "level=township&groupBy=province",
+        "kind=department&groupBy=county",
+        "scope=regionAggregate&groupBy=county",
+        "year=2020&groupBy=province",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Queries))]
+    public async Task Aggregates_equal_sums_computed_from_the_submitted_reports(string query)
+    {
+        var response = await _client.GetAsync("/v1/aggregates?" + query);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var groups = (await response.ReadObjectAsync())["groups"]!.AsArray();
+
+        var expected = Expected(query);
+        Assert.Equal(expected.Keys.Order(), groups.Select(g => KeyText(g!["key"]!)).Order());
+        foreach (var group in groups)
+        {
+            var reports = expected[KeyText(group!["key"]!)];
+            Assert.Equal(reports.Count, (int)group["reportCount"]!);
+            Assert.Equal(reports.Count(r => (string)r["format"]! == "2019"), (int)group["formats"]!["2019"]!);
+            foreach (var row in Table3.Rows2021)
+            {
+                foreach (var column in Table3.Columns)
+                {
+                    var pointer = row.CellPointer(column);
+                    var sum = reports.Where(r => (string)r["format"]! == "2021" || !OtherDisposal2021.Any(k => pointer.Contains("/otherDisposal/" + k, StringComparison.Ordinal)))
+                        .Sum(r => N(r.Get(pointer)!));
+                    Assert.True(sum == N(group.Get(pointer)!), $"{query}: {pointer} expected {sum}, got {group.Get(pointer)}");
+                }
+            }
+
+            foreach (var column in Table3.Columns.Select(c => c.Key))
+            {
+                long Sum(string path) => reports.Sum(r => r.Get(path) is JsonObject obj ? obj.Where(p => p.Value is JsonObject).Sum(p => N(p.Value![column]!)) : (r.Get(path + "/" + column) is { } v ? N(v) : 0));
+                Assert.Equal(Sum("/requests/outcomes/withheld"), N(group.Get("/subtotals/withheld/" + column)!));
+                Assert.Equal(Sum("/requests/outcomes/notProcessed"), N(group.Get("/subtotals/notProcessed/" + column)!));
+                // The 2019 single 其他处理 row counts in the subtotal only.
+                var otherDisposal = reports.Sum(r => (string)r["format"]! == "2019"
+                    ? N(r.Get("/requests/outcomes/otherDisposal/" + column)!)
+                    : OtherDisposal2021.Sum(k => N(r.Get($"/requests/outcomes/otherDisposal/{k}/{column}")!)));
+                Assert.Equal(otherDisposal, N(group.Get("/subtotals/otherDisposal/" + column)!));
+            }
+
+            foreach (var pointer in Table4.Groups.SelectMany(g => Table4.Fields.Select(g.CellPointer)))
+            {
+                Assert.Equal(reports.Sum(r => N(r.Get(pointer)!)), N(group.Get(pointer)!));
+            }
+
+            foreach (var format in new[] { "2019", "2021" })
+            {
+                var ofFormat = reports.Where(r => (string)r["format"]! == format).ToList();
+                var table = group["activeDisclosure"]![format];
+                Assert.Equal(ofFormat.Count > 0, table is not null);
+                foreach (var cell in ofFormat.Count == 0 ? [] : Table2.CellsOf(format))
+                {
+                    var path = cell.Pointer["/activeDisclosure".Length..];
+                    Assert.Equal(ofFormat.Sum(r => decimal.Parse(r.Get(cell.Pointer)!.ToJsonString(), CultureInfo.InvariantCulture)),
+                        decimal.Parse(table!.Get(path)!.ToJsonString(), CultureInfo.InvariantCulture));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_sum_of_valid_2021_reports_passes_the_table_3_and_4_rules()
+    {
+        var groups = (await (await _client.GetAsync("/v1/aggregates?year=2023&groupBy=county")).ReadObjectAsync())["groups"]!.AsArray();
+        Assert.NotEmpty(groups);
+        foreach (var group in groups)
+        {
+            var asReport = Seeds.Json("002");
+            asReport["requests"] = group!["requests"]!.DeepClone();
+            asReport["appeals"] = group["appeals"]!.DeepClone();
+            var result = await (await _client.PostAsync("/v1/reports/validate", Http.Json(asReport))).ReadObjectAsync();
+            Assert.DoesNotContain(result["violations"]!.AsArray(), v => ((string)v!["rule"]!).StartsWith('T'));
+            Assert.True((bool)result["valid"]!, result.ToJsonString());
+        }
+    }
+
+    [Fact]
+    public async Task Outcomes_are_tidy_rows_with_labels_values_and_shares()
+    {
+        var body = await (await _client.GetAsync("/v1/aggregates/outcomes?groupBy=province&year=2023&applicant=naturalPerson")).ReadObjectAsync();
+        Assert.Equal("naturalPerson", (string)body["applicant"]!);
+        var rows = body["rows"]!.AsArray().Select(r => r!.AsObject()).ToList();
+        var shanxi = rows.Where(r => (string)r["key"]!["province"]! == "14").ToList();
+        Assert.Equal(21 + 4, shanxi.Count);
+        Assert.Equal("山西省", (string)shanxi[0]["key"]!["provinceName"]!);
+        var reports = fixture.Reports.Where(r => (int)r["year"]! == 2023 && (string)r["agency"]!["scope"]! == "agency" && ((string)r["agency"]!["regionCode"]!).StartsWith("14", StringComparison.Ordinal)).ToList();
+        var disclosed = reports.Sum(r => N(r.Get("/requests/outcomes/disclosed/naturalPerson")!));
+        var total = reports.Sum(r => N(r.Get("/requests/outcomes/total/naturalPerson")!));
+        var row = shanxi.Single(r => (string)r["category"]! == "disclosed");
+        Assert.Equal("（一）予以公开", (string)row["label"]!);
+        Assert.Equal(disclosed, N(row["value"]!));
+        Assert.Equal(Math.Round((double)disclosed / total, 6), (double)row["share"]!, 6);
+        Assert.True((bool)shanxi.Single(r => (string)r["category"]! == "withheld")["subtotal"]!);
+    }
+
+    [Fact]
+    public async Task Region_aggregate_reports_are_never_summed_with_agency_reports()
+    {
+        var agency = await (await _client.GetAsync("/v1/aggregates?region=141122&year=2023")).ReadObjectAsync();
+        var aggregates = await (await _client.GetAsync("/v1/aggregates?region=141122&year=2023&scope=regionAggregate")).ReadObjectAsync();
+        Assert.Equal(4, (int)agency["groups"]![0]!["reportCount"]!);
+        Assert.Equal(1, (int)aggregates["groups"]![0]!["reportCount"]!);
+    }
+
+    [Fact]
+    public async Task Csv_has_a_chinese_header_and_one_line_per_group()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/v1/aggregates?groupBy=province&year=2023");
+        request.Headers.Accept.ParseAdd("text/csv");
+        var response = await _client.SendAsync(request);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',');
+        Assert.Equal(["省级区划代码", "省级名称", "报告数"], header[..3]);
+        Assert.Contains("表三·一、本年新收政府信息公开申请数量·自然人", header);
+        var json = (await (await _client.GetAsync("/v1/aggregates?groupBy=province&year=2023")).ReadObjectAsync())["groups"]!.AsArray();
+        Assert.Equal(json.Count + 1, lines.Length);
+        var shanxi = lines.Single(l => l.StartsWith("14,", StringComparison.Ordinal)).Split(',');
+        var group = json.Single(g => (string)g!["key"]!["province"]! == "14")!;
+        Assert.Equal("山西省", shanxi[1]);
+        Assert.Equal((string)group["reportCount"]!.ToJsonString(), shanxi[2]);
+        var column = Array.IndexOf(header, "表三·一、本年新收政府信息公开申请数量·自然人");
+        Assert.Equal(group.Get("/requests/received/naturalPerson")!.ToJsonString(), shanxi[column]);
+
+        var outcomes = new HttpRequestMessage(HttpMethod.Get, "/v1/aggregates/outcomes?groupBy=province");
+        outcomes.Headers.Accept.ParseAdd("text/csv");
+        var text = await (await _client.SendAsync(outcomes)).Content.ReadAsStringAsync();
+        Assert.StartsWith("省级区划代码,省级名称,报告数,类别,办理结果,小计", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("groupBy=village")]
+    [InlineData("region=abc")]
+    [InlineData("year=2023&fromYear=2022")]
+    [InlineData("fromYear=2024&toYear=2022")]
+    [InlineData("scope=both")]
+    [InlineData("level=village")]
+    [InlineData("kind=x")]
+    public async Task A_bad_aggregate_query_is_400(string query)
+    {
+        var problem = await (await _client.GetAsync("/v1/aggregates?" + query)).AssertProblemAsync(400);
+        Assert.NotNull(problem["parameter"]);
+        await (await _client.GetAsync("/v1/aggregates/outcomes?" + query)).AssertProblemAsync(400);
+    }
+
+    [Fact]
+    public async Task An_unknown_applicant_column_is_400() =>
+        await (await _client.GetAsync("/v1/aggregates/outcomes?applicant=robots")).AssertProblemAsync(400);
+
+    private static long N(JsonNode node) => long.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
+
+    private Dictionary<string, List<JsonObject>> Expected(string query)
+    {
+        var parameters = query.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToList();
+        string? Param(string name) => parameters.LastOrDefault(p => p[0] == name)?[1];
+        var groupBy = parameters.Where(p => p[0] == "groupBy").SelectMany(p => p[1].Split(',')).ToList();
+        var region = Param("region") is { } r ? (r.Length == 6 && r.EndsWith("00", StringComparison.Ordinal) ? r.TrimEnd('0').PadRight(r.EndsWith("0000", StringComparison.Ordinal) ? 2 : 4, '0')[..(r.EndsWith("0000", StringComparison.Ordinal) ? 2 : 4)] : r) : null;
+        var selected = fixture.Reports.Where(report =>
+        {
+            var agency = report["agency"]!;
+            var year = (int)report["year"]!;
+            return (string)agency["scope"]! == (Param("scope") ?? "agency")
+                && (Param("year") is not { } y || year == int.Parse(y, CultureInfo.InvariantCulture))
+                && (Param("fromYear") is not { } from || year >= int.Parse(from, CultureInfo.InvariantCulture))
+                && (Param("toYear") is not { } to || year <= int.Parse(to, CultureInfo.InvariantCulture))
+                && (region is null || ((string)agency["regionCode"]!).StartsWith(region, StringComparison.Ordinal))
+                && (Param("level") is not { } level || (string)agency["level"]! == level)
+                && (Param("kind") is not { } kind || (string)agency["kind"]! == kind);
+        });
+        return selected.GroupBy(report => string.Join("|", groupBy.Select(d => KeyPart(report, d)).OfType<string>().Order(StringComparer.Ordinal)))
+            .ToDictionary(g => g.Key, g => g.ToList());
+    }
+
+    /// <summary>Null where the report's agency sits above the dimension's level: the API omits that key.</summary>
+    private static string? KeyPart(JsonObject report, string dimension)
+    {
+        var code = (string)report["agency"]!["regionCode"]!;
+        return dimension switch
+        {
+            "year" => "year=" + (int)report["year"]!,
+            "province" => "province=" + code[..2],
+            "city" => code.Length >= 4 ? "city=" + code[..4] : null,
+            "county" => code.Length >= 6 ? "county=" + code[..6] : null,
+            "township" => code.Length == 9 ? "township=" + code : null,
+            _ => dimension + "=" + (string)report["agency"]![dimension]!,
+        };
+    }
+
+    private static string KeyText(JsonNode key) => string.Join("|", key.AsObject()
+        .Where(p => !p.Key.EndsWith("Name", StringComparison.Ordinal))
+        .Select(p => $"{p.Key}={p.Value}")
+        .Order(StringComparer.Ordinal));
+}

@@ -7,7 +7,9 @@ using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Validation;
 
-var builder = WebApplication.CreateBuilder(args);
+// `--migrate`: migrate the database and exit (the Helm migration Job); kept out of the configuration's arguments.
+var migrateOnly = args.Contains(MigrateCommand.Argument);
+var builder = WebApplication.CreateBuilder(args.Where(arg => arg != MigrateCommand.Argument).ToArray());
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.ReportBodyBytes);
 builder.Services.ConfigureHttpJsonOptions(json => ReportJson.Configure(json.SerializerOptions));
@@ -21,6 +23,11 @@ builder.Services.AddSingleton(services => new ReportValidator(
 
 var app = builder.Build();
 
+if (migrateOnly)
+{
+    return await MigrateCommand.RunAsync(app);
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseReportServiceOpenApi();
@@ -32,3 +39,4 @@ app.MapAggregatesEndpoints();
 app.MapHealthEndpoints();
 
 app.Run();
+return 0;

@@ -119,11 +119,7 @@ internal sealed partial class DatabaseMigrator(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<ReportsDbContext>();
-            await db.Database.MigrateAsync(cancellationToken);
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            await RegionSeeder.SeedAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), regions, cancellationToken);
-            await ReportChanges.AdvanceAsync(db);
+            await MigrateAndSeedAsync(scope.ServiceProvider.GetRequiredService<ReportsDbContext>(), regions, cancellationToken);
             state.MarkMigrated();
             LogMigrated(logger);
             return true;
@@ -133,6 +129,18 @@ internal sealed partial class DatabaseMigrator(
             LogUnavailable(logger, ex.Message);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Applies the pending migrations, seeds the regions and advances the aggregate data version: the whole
+    /// start-up step, shared with the migrate-only mode (<see cref="MigrateCommand"/>).
+    /// </summary>
+    internal static async Task MigrateAndSeedAsync(ReportsDbContext db, RegionDirectory regions, CancellationToken cancellationToken)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await RegionSeeder.SeedAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), regions, cancellationToken);
+        await ReportChanges.AdvanceAsync(db);
     }
 
     [LoggerMessage(LogLevel.Information, "Database schema is migrated")]

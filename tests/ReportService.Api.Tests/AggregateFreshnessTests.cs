@@ -73,4 +73,22 @@ public sealed class AggregateFreshnessTests(ServiceFactory factory) : IClassFixt
         var after = await ReadAsync();
         Assert.Equal((before.Reports, before.Received), (after.Reports, after.Received));
     }
+
+    [Fact]
+    public async Task A_correction_that_moves_a_report_to_another_region_moves_its_numbers_too()
+    {
+        var report = ReportGenerator.Generate(new Random(9), "2021", 2022, ReportGenerator.MakeCreditCode("141122", new Random(9)), "141122106");
+        var id = await _client.SubmitAcceptedAsync(report);
+        async Task<long> CountAsync(string region)
+        {
+            var groups = (await (await _client.GetAsync($"/v1/aggregates?region={region}&year=2022&groupBy=township")).ReadObjectAsync())["groups"]!.AsArray();
+            return groups.Sum(g => N(g!["reportCount"]!));
+        }
+
+        Assert.Equal((1, 0), (await CountAsync("141122106"), await CountAsync("141122104")));
+        var moved = report.DeepClone().Set("/agency/regionCode", "141122104");
+        Assert.Equal(HttpStatusCode.OK, (await _client.CorrectAsync(id, moved, "\"1\"")).StatusCode);
+        Assert.Equal((0, 1), (await CountAsync("141122106"), await CountAsync("141122104")));
+        Assert.Equal(1, await CountAsync("1411"));
+    }
 }

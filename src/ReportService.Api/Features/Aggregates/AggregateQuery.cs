@@ -13,16 +13,16 @@ internal sealed record AggregateRow(IReadOnlyDictionary<Dimension, object?> Key,
 }
 
 /// <summary>
-/// Sums the current revision of every matching report in one SQL statement over the typed cell columns,
-/// so a report accepted or corrected by one request is counted by the next, and a correction replaces the
-/// old revision's numbers instead of adding to them.
+/// Sums the current revision of every matching report in one SQL statement over the rollups of the typed
+/// cell columns (ADR 5), read at the coarsest grain the question needs. The rollups change in the same
+/// transaction as the reports, so a report accepted or corrected by one request is counted by the next.
 /// </summary>
 internal static class AggregateQuery
 {
     public static readonly IReadOnlyDictionary<string, int> ColumnIndex =
         CellColumns.All.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
 
-    private static readonly string SumList = string.Join(", ", CellColumns.All.Select(c => $"coalesce(sum(v.{c.Name}), 0)"));
+    private static readonly string SumList = string.Join(", ", CellColumns.All.Select(c => $"coalesce(sum(r.{c.Name}), 0)"));
 
     public static async Task<List<AggregateRow>> RunAsync(NpgsqlConnection connection, AggregateFilter filter, CancellationToken cancellationToken)
     {
@@ -60,9 +60,11 @@ internal static class AggregateQuery
             sql.Append(group).Append(", ");
         }
 
-        sql.Append("count(*), count(*) FILTER (WHERE r.format = '2019'), count(*) FILTER (WHERE r.format = '2021'), ")
+        sql.Append("coalesce(sum(r.report_count), 0)::bigint, coalesce(sum(r.report_count) FILTER (WHERE r.format = '2019'), 0)::bigint, ")
+            .Append("coalesce(sum(r.report_count) FILTER (WHERE r.format = '2021'), 0)::bigint, ")
             .Append(SumList)
-            .Append(" FROM reports r JOIN report_revisions v ON v.report_id = r.id AND v.revision = r.current_revision WHERE r.scope = @scope");
+            .Append(" FROM aggregate_rollups r WHERE r.grain = @grain AND r.scope = @scope");
+        parameters.Add(new NpgsqlParameter("grain", NpgsqlDbType.Smallint) { Value = GrainFor(filter) });
         parameters.Add(new NpgsqlParameter("scope", NpgsqlDbType.Text) { Value = ContractEnums.Name(filter.Scope) });
         if (filter.FromYear is { } from)
         {
@@ -103,6 +105,24 @@ internal static class AggregateQuery
         }
 
         return sql.ToString();
+    }
+
+    /// <summary>The coarsest rollup grain that still answers the question.</summary>
+    internal static short GrainFor(AggregateFilter filter)
+    {
+        var needed = filter.RegionPrefix?.Length ?? 2;
+        foreach (var dimension in filter.GroupBy)
+        {
+            needed = Math.Max(needed, dimension switch
+            {
+                Dimension.City => 4,
+                Dimension.County => 6,
+                Dimension.Township => 9,
+                _ => 2,
+            });
+        }
+
+        return (short)AggregateRollups.Grains.First(g => g >= needed);
     }
 
     private static string Expression(Dimension dimension) => dimension switch

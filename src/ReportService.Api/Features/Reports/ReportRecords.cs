@@ -38,6 +38,24 @@ internal static class ReportRecords
         return stored;
     }
 
+    /// <summary>A detached copy of the report row as it is now (for taking its numbers out of the rollups).</summary>
+    public static StoredReport Snapshot(StoredReport stored) => new()
+    {
+        Id = stored.Id,
+        CreditCode = stored.CreditCode,
+        Year = stored.Year,
+        Scope = stored.Scope,
+        Format = stored.Format,
+        AgencyName = stored.AgencyName,
+        RegionCode = stored.RegionCode,
+        Level = stored.Level,
+        Kind = stored.Kind,
+        PublishedOn = stored.PublishedOn,
+        CurrentRevision = stored.CurrentRevision,
+        CreatedAt = stored.CreatedAt,
+        UpdatedAt = stored.UpdatedAt,
+    };
+
     public static StoredRevision NewRevision(Guid reportId, int revision, byte[] body, IEnumerable<Violation> warnings, DateTimeOffset now, string? submittedBy) => new()
     {
         ReportId = reportId,

@@ -82,13 +82,18 @@ internal static class CorrectReportEndpoint
 
         var now = clock.GetUtcNow();
         var revision = stored.CurrentRevision + 1;
+        var before = ReportRecords.Snapshot(stored);
         ReportRecords.Describe(stored, report);
         stored.CurrentRevision = revision;
         stored.UpdatedAt = now;
         ReportRecords.AddRevision(db, ReportRecords.NewRevision(id, revision, body.Utf8, violations, now, context.User.Identity?.Name), report);
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await AggregateRollups.RemoveAsync(db, before, before.CurrentRevision, cancellationToken);
+            await AggregateRollups.AddAsync(db, stored, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {

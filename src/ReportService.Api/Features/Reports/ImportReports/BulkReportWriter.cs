@@ -119,6 +119,11 @@ internal static class BulkReportWriter
                 }
             }
 
+            if (stored.Count > 0)
+            {
+                await ExecuteAsync(connection, transaction, AggregateRollups.BatchSql, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
             return stored;
         }

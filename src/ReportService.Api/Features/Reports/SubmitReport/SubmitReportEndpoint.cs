@@ -82,7 +82,10 @@ internal static class SubmitReportEndpoint
 
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await AggregateRollups.AddAsync(db, stored, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex, ReportsDbContext.IdentityConstraint)
                                            || DatabaseErrors.IsUniqueViolation(ex, "idempotency_keys_pkey"))

@@ -3,7 +3,10 @@
 #
 # Usage:
 #   scripts/local-postgres.sh start   [DIR]   # init if needed, start, print the connection string
-#   scripts/local-postgres.sh stop    [DIR]   # fast shutdown; no error if it is not running
+#   scripts/local-postgres.sh stop    [DIR [fast|immediate]]
+#                                             # fast shutdown (default); no error if it is not running.
+#                                             # immediate: abort at once (as in a crash; the next start
+#                                             # recovers from WAL), e.g. to test outages
 #   scripts/local-postgres.sh status  [DIR]   # "running"/"stopped" + connection string (exit 0 / 3)
 #   scripts/local-postgres.sh destroy [DIR]   # stop and delete everything this script created for DIR
 #
@@ -88,9 +91,10 @@ new_tmp() { TMP=$(mktemp "${TMPDIR:-/tmp}/local-postgres.XXXXXX"); TMP_FILES+=("
 
 usage() {
   cat <<EOF
-usage: ${0##*/} {start|stop|status|destroy} [DIR]
+usage: ${0##*/} {start|status|destroy} [DIR]
+       ${0##*/} stop [DIR [fast|immediate]]
   start    init (if needed) and start a local PostgreSQL; prints an Npgsql connection string on stdout
-  stop     stop it (fast shutdown); no error if not running
+  stop     stop it (fast shutdown, or immediate: abort like a crash); no error if not running
   status   print running/stopped and the connection string (exit 0 running, 3 otherwise)
   destroy  stop it and delete its data
 DIR defaults to $DEFAULT_DIR
@@ -423,7 +427,22 @@ wait_ready() {
   return 1
 }
 
+# stop_cluster [fast|immediate]
 stop_cluster() {
+  local mode=${1:-fast}
+  if [[ $mode == immediate ]]; then
+    if [[ -n $PG_CTL ]]; then
+      as_pg "$PG_CTL" stop -D "$DATA" -m immediate -w -t 30 </dev/null >&2 || die "could not stop the server in $DATA"
+      return 0
+    fi
+    local pid i
+    pid=$(pid_from_file)
+    [[ $pid =~ ^[0-9]+$ ]] || return 0
+    log "pg_ctl not found; sending SIGQUIT (immediate shutdown) to postmaster $pid"
+    kill -QUIT "$pid" 2>/dev/null || true
+    for ((i = 0; i < 60; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+    die "postmaster $pid did not stop"
+  fi
   if [[ -n $PG_CTL ]]; then
     if ! as_pg "$PG_CTL" stop -D "$DATA" -m fast -w -t 60 </dev/null >&2; then
       log "fast shutdown did not finish; trying immediate shutdown"
@@ -514,6 +533,7 @@ cmd_start() {
 }
 
 cmd_stop() {
+  local mode=${1:-fast}
   if [[ ! -f $DATA/PG_VERSION ]]; then
     log "no cluster at $DIR; nothing to stop"
     return 0
@@ -524,8 +544,8 @@ cmd_stop() {
     log "not running ($DATA)"
     return 0
   fi
-  log "stopping server in $DATA"
-  stop_cluster
+  log "stopping server in $DATA ($mode shutdown)"
+  stop_cluster "$mode"
   log "stopped"
 }
 
@@ -578,13 +598,19 @@ main() {
     '') usage >&2; return 2 ;;
     *) log "unknown command '$cmd'"; usage >&2; return 2 ;;
   esac
+  local mode=''
+  if [[ $cmd == stop && $# == 2 ]]; then
+    mode=$2
+    [[ $mode == fast || $mode == immediate ]] || { usage >&2; die "unknown stop mode '$mode' (fast or immediate)"; }
+    set -- "$1"
+  fi
   (($# <= 1)) || { usage >&2; die "too many arguments"; }
   local dir=${1:-$DEFAULT_DIR}
   [[ -n $dir ]] || die "DIR must not be empty"
   [[ $START_PORT =~ ^[0-9]+$ && $START_PORT -ge 1024 && $START_PORT -le 65000 ]] || die "LOCAL_PG_START_PORT must be a number in 1024..65000"
   [[ $WAIT_SECONDS =~ ^[0-9]+$ && $WAIT_SECONDS -ge 1 ]] || die "LOCAL_PG_WAIT_SECONDS must be a positive number"
   resolve_layout "$dir"
-  "cmd_$cmd"
+  if [[ -n $mode ]]; then "cmd_$cmd" "$mode"; else "cmd_$cmd"; fi
 }
 
 main "$@"

@@ -15,6 +15,18 @@ namespace ReportService.Api.Tests;
 public class ServiceFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public ServiceFactory()
+        : this(ServerFromEnvironment())
+    {
+    }
+
+    /// <summary>The service against another server than <c>ConnectionStrings__Reports</c> (a cluster of a test's own).</summary>
+    protected ServiceFactory(string server)
+    {
+        ServerConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = "rs_test_" + Guid.NewGuid().ToString("N")[..16] }.ConnectionString;
+    }
+
+    private static string ServerFromEnvironment()
     {
         var server = Environment.GetEnvironmentVariable("ConnectionStrings__Reports");
         if (string.IsNullOrWhiteSpace(server))
@@ -22,8 +34,7 @@ public class ServiceFactory : WebApplicationFactory<Program>, IAsyncLifetime
             throw new InvalidOperationException("ConnectionStrings__Reports is not set: run the tests with scripts/test, which starts PostgreSQL.");
         }
 
-        ServerConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString;
-        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = "rs_test_" + Guid.NewGuid().ToString("N")[..16] }.ConnectionString;
+        return server;
     }
 
     public string ServerConnectionString { get; }

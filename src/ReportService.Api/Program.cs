@@ -13,6 +13,15 @@ var builder = WebApplication.CreateBuilder(args.Where(arg => arg != MigrateComma
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.ReportBodyBytes);
 builder.Services.ConfigureHttpJsonOptions(json => ReportJson.Configure(json.SerializerOptions));
+builder.Logging.Configure(logging => logging.ActivityTrackingOptions =
+    ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+if (!builder.Environment.IsDevelopment())
+{
+    // One JSON object per line, with the trace and span ids of the request in its scopes.
+    builder.Logging.ClearProviders().AddJsonConsole(json => json.IncludeScopes = true);
+}
+
+builder.Services.AddReportServiceTelemetry(builder.Configuration);
 builder.Services.AddReportServiceProblemDetails();
 builder.Services.AddReportServiceOpenApi();
 builder.Services.AddReportsDatabase();
@@ -28,6 +37,7 @@ if (migrateOnly)
     return await MigrateCommand.RunAsync(app);
 }
 
+app.UseReportServiceTelemetry();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseReportServiceOpenApi();

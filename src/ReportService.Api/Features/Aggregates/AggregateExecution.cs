@@ -44,7 +44,13 @@ internal static class AggregateExecution
                 return (filter, null, TypedResults.StatusCode(StatusCodes.Status304NotModified));
             }
 
-            return (filter, await AggregateQuery.RunAsync(connection, filter, cancellationToken), null);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var rows = await AggregateQuery.RunAsync(connection, filter, cancellationToken);
+            Infrastructure.Telemetry.AggregateDuration.Record(
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("endpoint", context.Request.Path.Value),
+                new KeyValuePair<string, object?>("grain", AggregateQuery.GrainFor(filter)));
+            return (filter, rows, null);
         }
         finally
         {

@@ -11,6 +11,8 @@ namespace ReportService.Api.Features.Reports.CorrectReport;
 
 internal static class CorrectReportEndpoint
 {
+    private const string Operation = "correct";
+
     public static RouteHandlerBuilder MapCorrectReport(this IEndpointRouteBuilder reports) =>
         reports.MapPut("/{id:guid}", HandleAsync)
             .WithName("CorrectReport")
@@ -59,6 +61,7 @@ internal static class CorrectReportEndpoint
 
         if (body.Result is ReportReadResult.WrongFormat wrong)
         {
+            Telemetry.CountRejection(Operation, [wrong.Violation]);
             return ReportProblems.Rejected([wrong.Violation], language);
         }
 
@@ -77,6 +80,7 @@ internal static class CorrectReportEndpoint
         var violations = validator.Check(new ReportUnderReview(report, previous));
         if (violations.Any(v => v.IsError))
         {
+            Telemetry.CountRejection(Operation, violations);
             return ReportProblems.Rejected(violations, language);
         }
 
@@ -105,6 +109,7 @@ internal static class CorrectReportEndpoint
         }
 
         await ReportChanges.AdvanceAsync(db);
+        Telemetry.ReportsAccepted.Add(1, new KeyValuePair<string, object?>("operation", Operation));
         context.Response.Headers.ETag = ReportRecords.ETag(revision);
         return TypedResults.Ok(new ReportAcceptedResponse
         {

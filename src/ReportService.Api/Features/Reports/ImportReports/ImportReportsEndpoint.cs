@@ -117,6 +117,7 @@ internal static class ImportReportsEndpoint
             var line = lines[index].Line;
             if (violations.Any(v => v.IsError))
             {
+                Telemetry.CountRejection("batch", violations);
                 answers[index] = new ImportReportsLine { Line = line, Status = ImportLineStatus.Rejected, Violations = RuleViolation.From(violations, language) };
             }
             else if (existing.TryGetValue(identity, out var existingId))
@@ -160,6 +161,12 @@ internal static class ImportReportsEndpoint
         }
 
         var all = answers.Select(a => a!).ToList();
+        foreach (var status in all.GroupBy(a => a.Status))
+        {
+            Telemetry.BatchLines.Add(status.Count(), new KeyValuePair<string, object?>("status", ContractEnums.Name(status.Key)));
+        }
+
+        Telemetry.ReportsAccepted.Add(all.Count(a => a.Status == ImportLineStatus.Accepted), new KeyValuePair<string, object?>("operation", "batch"));
         return TypedResults.Ok(new ImportReportsResponse
         {
             Accepted = all.Count(a => a.Status == ImportLineStatus.Accepted),

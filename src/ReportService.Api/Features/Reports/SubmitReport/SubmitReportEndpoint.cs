@@ -12,6 +12,7 @@ namespace ReportService.Api.Features.Reports.SubmitReport;
 internal static class SubmitReportEndpoint
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const string Operation = "submit";
     private const int MaxIdempotencyKeyLength = 200;
 
     public static RouteHandlerBuilder MapSubmitReport(this IEndpointRouteBuilder reports) =>
@@ -54,6 +55,7 @@ internal static class SubmitReportEndpoint
 
         if (body.Result is ReportReadResult.WrongFormat wrong)
         {
+            Telemetry.CountRejection(Operation, [wrong.Violation]);
             return ReportProblems.Rejected([wrong.Violation], language);
         }
 
@@ -68,6 +70,7 @@ internal static class SubmitReportEndpoint
         var violations = validator.Check(new ReportUnderReview(report, previous));
         if (violations.Any(v => v.IsError))
         {
+            Telemetry.CountRejection(Operation, violations);
             return ReportProblems.Rejected(violations, language);
         }
 
@@ -104,6 +107,7 @@ internal static class SubmitReportEndpoint
         }
 
         await ReportChanges.AdvanceAsync(db);
+        Telemetry.ReportsAccepted.Add(1, new KeyValuePair<string, object?>("operation", Operation));
         context.Response.Headers.ETag = ReportRecords.ETag(1);
         return TypedResults.Created(ReportRecords.Location(stored.Id), new ReportAcceptedResponse
         {

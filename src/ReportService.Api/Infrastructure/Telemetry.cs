@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ReportService.Api.Infrastructure;
+
+/// <summary>
+/// Traces and metrics through the OpenTelemetry SDK, wired by hand because OpenTelemetry.Extensions.Hosting
+/// and the instrumentation packages are not served here (ADR 2). The framework's own sources carry the
+/// instrumentation: ASP.NET Core ("Microsoft.AspNetCore" spans, hosting and Kestrel meters), Npgsql
+/// ("Npgsql" spans and meter), HttpClient ("System.Net.Http") and the runtime ("System.Runtime" meter).
+/// Export is OTLP, configured by the standard OTEL_* variables, and on only when an endpoint is set.
+/// </summary>
+internal static class Telemetry
+{
+    public const string Name = "ReportService";
+
+    public static readonly string[] ActivitySources = ["Microsoft.AspNetCore", "Npgsql", "System.Net.Http", Name];
+
+    public static readonly string[] Meters =
+    [
+        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
+        "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting",
+        "System.Net.Http", "System.Runtime", "Npgsql", Name,
+    ];
+
+    private static readonly Meter Meter = new(Name);
+
+    /// <summary>Reports accepted, by operation (submit, correct, batch).</summary>
+    public static readonly Counter<long> ReportsAccepted = Meter.CreateCounter<long>(
+        "reportservice.reports.accepted", "{report}", "Reports accepted and stored, by operation");
+
+    /// <summary>Rejections by rule id: one per broken rule of severity error of a rejected report.</summary>
+    public static readonly Counter<long> Rejections = Meter.CreateCounter<long>(
+        "reportservice.reports.rejections", "{rule}", "Rules of severity error broken by rejected reports, by rule id and operation");
+
+    /// <summary>Bulk import lines, by status (accepted, rejected, duplicate).</summary>
+    public static readonly Counter<long> BatchLines = Meter.CreateCounter<long>(
+        "reportservice.batch.lines", "{line}", "Bulk import lines, by status");
+
+    /// <summary>Aggregate query durations, by endpoint and rollup grain.</summary>
+    public static readonly Histogram<double> AggregateDuration = Meter.CreateHistogram<double>(
+        "reportservice.aggregate.duration", "s", "Time to compute an aggregate answer in the database, by endpoint and grain");
+
+    public static void CountRejection(string operation, IEnumerable<ReportService.Statutory.Rules.Violation> violations)
+    {
+        foreach (var rule in violations.Where(v => v.IsError).Select(v => v.Rule).Distinct())
+        {
+            Rejections.Add(1, new KeyValuePair<string, object?>("rule", rule), new KeyValuePair<string, object?>("operation", operation));
+        }
+    }
+
+    public static IServiceCollection AddReportServiceTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var export = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var resource = ResourceBuilder.CreateDefault().AddService(configuration["OTEL_SERVICE_NAME"] ?? "report-service",
+            serviceVersion: typeof(Telemetry).Assembly.GetName().Version?.ToString());
+        services.AddSingleton(provider =>
+        {
+            var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(ActivitySources);
+            foreach (var processor in provider.GetServices<BaseProcessor<Activity>>())
+            {
+                tracing.AddProcessor(processor);
+            }
+
+            return (export ? tracing.AddOtlpExporter() : tracing).Build();
+        });
+        services.AddSingleton(_ =>
+        {
+            var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(Meters);
+            return (export ? metrics.AddOtlpExporter() : metrics).Build();
+        });
+        return services;
+    }
+
+    /// <summary>Builds the providers at start-up so that the first request is traced too; the host disposes them (flush) at shutdown.</summary>
+    public static WebApplication UseReportServiceTelemetry(this WebApplication app)
+    {
+        _ = app.Services.GetRequiredService<TracerProvider>();
+        _ = app.Services.GetRequiredService<MeterProvider>();
+        return app;
+    }
+}

@@ -55,8 +55,7 @@ internal static class SubmitReportEndpoint
 
         if (body.Result is ReportReadResult.WrongFormat wrong)
         {
-            Telemetry.CountRejection(Operation, [wrong.Violation]);
-            return ReportProblems.Rejected([wrong.Violation], language);
+            return ReportChecks.Reject([wrong.Violation], Operation, language);
         }
 
         var report = ((ReportReadResult.Parsed)body.Result!).Report;
@@ -66,12 +65,10 @@ internal static class SubmitReportEndpoint
             return replay;
         }
 
-        var previous = await ReportRecords.PreviousYearAsync(db, report, cancellationToken);
-        var violations = validator.Check(new ReportUnderReview(report, previous));
-        if (violations.Any(v => v.IsError))
+        var (violations, rejection) = await ReportChecks.CheckAsync(report, validator, db, Operation, language, cancellationToken);
+        if (rejection is not null)
         {
-            Telemetry.CountRejection(Operation, violations);
-            return ReportProblems.Rejected(violations, language);
+            return rejection;
         }
 
         var now = clock.GetUtcNow();

@@ -60,6 +60,7 @@ internal static class Program
         string? firstFailure = null;
         var latencies = new List<long>[concurrency];
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var watched = CpuWatch.Start(options);
         var start = Stopwatch.GetTimestamp();
         var deadline = start + (long)(seconds * Stopwatch.Frequency);
 
@@ -93,6 +94,7 @@ internal static class Program
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w))));
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        var cpuOthers = watched.Stop();
         var all = latencies.SelectMany(l => l).Order().ToArray();
         var exhausted = next >= bodies.Length;
         Console.WriteLine($"submit: {all.Length} requests by {concurrency} workers in {elapsed:F2} s{(exhausted ? " (ran out of bodies before the time was up)" : "")}");
@@ -100,7 +102,7 @@ internal static class Program
         Console.WriteLine((
             $"RESULT submit concurrency={concurrency} requests={all.Length} seconds={elapsed:F3} rps={all.Length / elapsed:F1} " +
             $"p50_ms={Ms(Percentile(all, 0.50)):F2} p99_ms={Ms(Percentile(all, 0.99)):F2} max_ms={Ms(all.Length == 0 ? 0 : all[^1]):F2} " +
-            $"non201={failures} client_cpu_s={cpu:F2} exhausted={(exhausted ? 1 : 0)}"));
+            $"non201={failures} client_cpu_s={cpu:F2} exhausted={(exhausted ? 1 : 0)}{cpuOthers.Format(all.Length)}"));
         return failures == 0 && all.Length > 0 ? 0 : 1;
     }
 
@@ -118,6 +120,7 @@ internal static class Program
         var answers = new (HttpStatusCode Status, byte[] Body, double Seconds)[chunks.Length];
         var next = -1;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var watched = CpuWatch.Start(options);
         var start = Stopwatch.GetTimestamp();
 
         async Task Worker()
@@ -137,6 +140,7 @@ internal static class Program
         await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => Task.Run(Worker)));
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        var cpuOthers = watched.Stop();
 
         // Checked after the clock stopped: every line of every request must have been accepted.
         var accepted = 0;
@@ -169,7 +173,7 @@ internal static class Program
 
         Console.WriteLine((
             $"RESULT batch reports={count} accepted={accepted} requests={chunks.Length} parallel={parallel} seconds={elapsed:F3} " +
-            $"reports_per_s={accepted / elapsed:F1} client_cpu_s={cpu:F2}"));
+            $"reports_per_s={accepted / elapsed:F1} client_cpu_s={cpu:F2}{cpuOthers.Format(count)}"));
         return problems.Count == 0 && accepted == count ? 0 : 1;
     }
 
@@ -274,7 +278,7 @@ internal static class Program
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
 
-    private sealed class Options
+    internal sealed class Options
     {
         private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
 
@@ -301,11 +305,103 @@ internal static class Program
             values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture)
             : fallback ?? throw new ArgumentException($"--{name} is required");
 
+        public int? OptionalInt(string name) =>
+            values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : null;
+
         public long Long(string name, long fallback) =>
             values.TryGetValue(name, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
         public double Double(string name, double? fallback = null) =>
             values.TryGetValue(name, out var value) ? double.Parse(value, CultureInfo.InvariantCulture)
             : fallback ?? throw new ArgumentException($"--{name} is required");
+    }
+}
+
+/// <summary>
+/// CPU time of the service and of PostgreSQL over exactly the measured window, from /proc (Linux): the
+/// service process (--cpu-service PID), the postmaster with its reaped and live children (--cpu-postgres
+/// PID), and the share of the whole machine that was busy. Absent options: nothing is watched.
+/// </summary>
+internal sealed class CpuWatch
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+    private readonly int? service;
+    private readonly int? postgres;
+    private readonly long serviceBefore;
+    private readonly long postgresBefore;
+    private readonly (long Busy, long Total) machineBefore;
+
+    private CpuWatch(int? service, int? postgres)
+    {
+        this.service = service;
+        this.postgres = postgres;
+        serviceBefore = service is { } s ? Own(s) : 0;
+        postgresBefore = postgres is { } p ? WithChildren(p) : 0;
+        machineBefore = Machine();
+    }
+
+    public static CpuWatch Start(Program.Options options) => new(options.OptionalInt("cpu-service"), options.OptionalInt("cpu-postgres"));
+
+    public Result Stop() => new(
+        service is { } s ? (Own(s) - serviceBefore) / TicksPerSecond : null,
+        postgres is { } p ? (WithChildren(p) - postgresBefore) / TicksPerSecond : null,
+        Busy(machineBefore, Machine()));
+
+    internal sealed record Result(double? ServiceSeconds, double? PostgresSeconds, double MachineBusy)
+    {
+        public string Format(int reports) =>
+            (ServiceSeconds is { } s ? $" service_cpu_ms_per_report={s * 1000 / Math.Max(1, reports):F2}" : "") +
+            (PostgresSeconds is { } p ? $" postgres_cpu_ms_per_report={p * 1000 / Math.Max(1, reports):F2}" : "") +
+            $" machine_busy_pct={MachineBusy * 100:F0}";
+    }
+
+    private static double Busy((long Busy, long Total) a, (long Busy, long Total) b) =>
+        b.Total == a.Total ? 0 : (double)(b.Busy - a.Busy) / (b.Total - a.Total);
+
+    /// <summary>utime + stime of one process.</summary>
+    private static long Own(int pid) => Stat(pid) is { } f ? f[11] + f[12] : 0;
+
+    /// <summary>utime + stime + cutime + cstime of a process, plus utime + stime of its live children.</summary>
+    private static long WithChildren(int pid)
+    {
+        var total = Stat(pid) is { } f ? f[11] + f[12] + f[13] + f[14] : 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var child) && child != pid && Stat(child) is { } c && c[1] == pid)
+            {
+                total += c[11] + c[12];
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>The numeric fields of /proc/PID/stat after the command name: [0] state (0), [1] ppid, ... [11] utime.</summary>
+    private static long[]? Stat(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return [0, .. fields.Skip(1).Take(15).Select(x => long.Parse(x, CultureInfo.InvariantCulture))];
+        }
+        catch (IOException)
+        {
+            return null; // the process ended meanwhile
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static (long Busy, long Total) Machine()
+    {
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+            .Select(x => long.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+        var idle = cpu[3] + cpu[4];
+        var total = cpu.Sum();
+        return (total - idle, total);
     }
 }

@@ -192,7 +192,7 @@ top_statements() {
 }
 
 # CPU ticks (USER_HZ) of: the service process, PostgreSQL (postmaster with its reaped children + live
-# children), and the whole machine busy / total.
+# children), and the whole machine busy / total; for the pgbench and \copy phases.
 cpu_snapshot() {
   local s p c
   s=$(awk '{print $14 + $15}' "/proc/$service_pid/stat")
@@ -201,13 +201,17 @@ cpu_snapshot() {
   read -r _ u n sy id io irq sirq st _ </proc/stat
   echo "$s $p $((u + n + sy + irq + sirq + st)) $((u + n + sy + id + io + irq + sirq + st))"
 }
+# The load client measures the same over exactly its measured window (its RESULT line).
+cpu_words() {
+  sed -nE 's/.* service_cpu_ms_per_report=([0-9.]+) postgres_cpu_ms_per_report=([0-9.]+) machine_busy_pct=([0-9]+).*/cpu per report: service \1 ms, postgres \2 ms; whole machine busy \3 %/p' <<<"$1"
+}
 hz=$(getconf CLK_TCK)
 cpu_report() { # BEFORE AFTER REPORTS
   local -a a b
   read -r -a a <<<"$1"
   read -r -a b <<<"$2"
   awk -v s=$((b[0] - a[0])) -v p=$((b[1] - a[1])) -v busy=$((b[2] - a[2])) -v total=$((b[3] - a[3])) -v n="$3" -v hz="$hz" \
-    'BEGIN { printf "cpu per report: service %.2f ms, postgres %.2f ms; whole machine busy %.0f %%", s * 1000 / hz / n, p * 1000 / hz / n, 100 * busy / total }'
+    'BEGIN { printf "cpu per report: postgres %.2f ms; whole machine busy %.0f %%", p * 1000 / hz / n, 100 * busy / total }'
 }
 
 # ------------------------------------------------------------------------------------------------
@@ -229,8 +233,8 @@ say ""
 say "## 1. Durable single-report ingestion (${SECONDS_PER_PHASE} s per phase, ${ROUNDS} round(s) per concurrency)"
 
 warm_up() {
-  log "warming the service up (16 clients, 15 s of POST /v1/reports)"
-  timeout 300 "${client[@]}" submit --url "$url" --concurrency 16 --seconds 15 --bodies 25000 --first-code "$1" --year "$YEAR" >"$work/warmup.log" ||
+  log "warming the service up (16 clients, 20 s of POST /v1/reports)"
+  timeout 300 "${client[@]}" submit --url "$url" --concurrency 16 --seconds 20 --bodies 35000 --first-code "$1" --year "$YEAR" >"$work/warmup.log" ||
     { cat "$work/warmup.log" >&2; die "warm-up failed"; }
   say "warm-up: $(grep '^RESULT' "$work/warmup.log" | cut -d' ' -f3-6)"
 }
@@ -246,14 +250,12 @@ bodies=$((SECONDS_PER_PHASE * 1500 + 5000)) # more than the service takes in the
 code=10000000
 declare -A svc_n svc_s pgb_n pgb_s
 run_service() { # CONCURRENCY LABEL -> sets last_rps
-  local c=$1 label=$2 before after res n rows
+  local c=$1 label=$2 res n rows
   truncate_all
   log "service: $c clients, ${SECONDS_PER_PHASE} s ($label); load $(loadavg)"
-  before=$(cpu_snapshot)
   timeout $((SECONDS_PER_PHASE + 300)) "${client[@]}" submit --url "$url" --concurrency "$c" --seconds "$SECONDS_PER_PHASE" \
-    --bodies "$bodies" --first-code "$code" --year "$YEAR" --warmup-seconds 3 >"$work/submit.log" ||
-    { cat "$work/submit.log" >&2; die "the load client failed (a non-201 answer?)"; }
-  after=$(cpu_snapshot)
+    --bodies "$bodies" --first-code "$code" --year "$YEAR" --warmup-seconds 3 --cpu-service "$service_pid" --cpu-postgres "$postmaster" \
+    >"$work/submit.log" || { cat "$work/submit.log" >&2; die "the load client failed (a non-201 answer?)"; }
   code=$((code + bodies * 11 / 10 + 1000))
   res=$(grep '^RESULT' "$work/submit.log")
   n=$(sed -nE 's/.* requests=([0-9]+).*/\1/p' <<<"$res")
@@ -261,8 +263,8 @@ run_service() { # CONCURRENCY LABEL -> sets last_rps
   last_n=$n
   rows=$(count_rows)
   [[ $rows == "$n $n" ]] || die "the service answered 201 to $n requests but the tables hold $rows rows"
-  say "service  c=$c $label: $(cut -d' ' -f3- <<<"$res" | sed 's/ non201=0//')"
-  say "    every answer 201; rows stored = answers ($rows); $(cpu_report "$before" "$after" "$n"); load $(loadavg)"
+  say "service  c=$c $label: $(cut -d' ' -f3- <<<"$res" | sed -E 's/ non201=0//; s/ (service_cpu|postgres_cpu|machine_busy).*//')"
+  say "    every answer 201; rows stored = answers ($rows); $(cpu_words "$res"); load $(loadavg)"
   top_statements 4 | tee -a "$summary"
 }
 run_pgbench() { # CONCURRENCY LABEL
@@ -318,18 +320,17 @@ psql_db -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c 'SELECT pg_reloa
 pg_log=$(readlink -f "$cluster/postgres.log")
 log_from=$(stat -c %s "$pg_log")
 log "bulk import: $BULK_COUNT reports; load $(loadavg)"
-before=$(cpu_snapshot)
 timeout 1200 "${client[@]}" batch --url "$url" --count "$BULK_COUNT" --lines-per-request "$BULK_LINES" --parallel "$BULK_PARALLEL" \
-  --first-code 20000000 --year "$YEAR" >"$work/batch.log" || { cat "$work/batch.log" >&2; die "the bulk import failed"; }
-after=$(cpu_snapshot)
+  --first-code 20000000 --year "$YEAR" --cpu-service "$service_pid" --cpu-postgres "$postmaster" >"$work/batch.log" ||
+  { cat "$work/batch.log" >&2; die "the bulk import failed"; }
 psql_db -c "ALTER SYSTEM RESET log_min_duration_statement" -c 'SELECT pg_reload_conf()' >/dev/null
 res=$(grep '^RESULT' "$work/batch.log")
 import_s=$(sed -nE 's/.* seconds=([0-9.]+).*/\1/p' <<<"$res")
 rows=$(count_rows)
 [[ $rows == "$BULK_COUNT $BULK_COUNT" ]] || die "the import answered accepted for every line but the tables hold $rows rows"
 say "import: $(grep '^generated' "$work/batch.log")"
-say "import: $(cut -d' ' -f3- <<<"$res"); every line accepted; rows stored: $rows"
-say "    $(cpu_report "$before" "$after" "$BULK_COUNT"); load $(loadavg)"
+say "import: $(cut -d' ' -f3- <<<"$res" | sed -E 's/ (service_cpu|postgres_cpu|machine_busy).*//'); every line accepted; rows stored: $rows"
+say "    $(cpu_words "$res"); load $(loadavg)"
 sed -n 's/^batch: request/    request/p' "$work/batch.log" | tee -a "$summary"
 say "    PostgreSQL time of the service's statements during the import (its log; extended protocol: parse + bind + execute;"
 say "    a COPY ... FROM STDIN lasts until the service has sent its last row, so it includes the service encoding the rows):"

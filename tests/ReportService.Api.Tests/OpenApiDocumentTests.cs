@@ -25,4 +25,73 @@ public sealed class OpenApiDocumentTests(ServiceFactory factory) : IClassFixture
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(committed), JsonNode.Parse(normalized)),
             "The served OpenAPI document differs from openapi/report-service.v1.json: regenerate it with UPDATE_OPENAPI=1 scripts/test and review the diff.");
     }
+
+    [Fact]
+    public async Task Every_operation_is_described_and_lists_its_problems()
+    {
+        var document = JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                var name = $"{method.ToUpperInvariant()} {path}";
+                foreach (var field in new[] { "operationId", "summary", "description" })
+                {
+                    Assert.False(string.IsNullOrWhiteSpace(operation![field]?.GetValue<string>()), $"{name} has no {field}");
+                }
+
+                Assert.NotEmpty(operation!["tags"]!.AsArray());
+                var responses = operation["responses"]!.AsObject();
+                Assert.Contains(responses, r => r.Key.StartsWith('2'));
+                Assert.Contains("500", responses.Select(r => r.Key));
+                foreach (var (status, response) in responses.Where(r => r.Key[0] is '4' or '5'))
+                {
+                    // Readiness answers its probes in its own JSON; every other error is a problem document.
+                    if (name == "GET /health/ready" && status == "503")
+                    {
+                        continue;
+                    }
+
+                    var schema = response!["content"]?["application/problem+json"]?["schema"]?["$ref"]?.GetValue<string>();
+                    Assert.True(schema is not null, $"{name} {status} is not application/problem+json");
+                    Assert.Equal(status switch
+                    {
+                        "409" => "#/components/schemas/DuplicateReportProblem",
+                        "422" => "#/components/schemas/RuleViolationsProblem",
+                        _ => "#/components/schemas/ProblemDetails",
+                    }, schema);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_report_is_one_of_the_two_formats_by_its_format()
+    {
+        var schemas = JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!["components"]!["schemas"]!;
+        var report = schemas["Report"]!;
+        Assert.Equal("format", report["discriminator"]!["propertyName"]!.GetValue<string>());
+        foreach (var format in new[] { "2019", "2021" })
+        {
+            Assert.Equal($"#/components/schemas/Report{format}", report["discriminator"]!["mapping"]![format]!.GetValue<string>());
+            Assert.Contains(report["oneOf"]!.AsArray(), s => s!["$ref"]!.GetValue<string>() == $"#/components/schemas/Report{format}");
+            var shape = schemas[$"Report{format}"]!;
+            Assert.Contains("format", shape["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+            Assert.Equal([format], shape["properties"]!["format"]!["enum"]!.AsArray().Select(e => e!.GetValue<string>()));
+        }
+
+        Assert.Equal("#/components/schemas/Report", schemas["StoredReportResponse"]!["properties"]!["report"]!["$ref"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("002")]
+    [InlineData("004")]
+    public void The_examples_are_copies_of_the_seeds(string seed)
+    {
+        // The API must not read tests/ at run time, so it embeds copies (src/ReportService.Api/OpenApi/Examples).
+        var root = Repository.Root();
+        var example = File.ReadAllText(Path.Combine(root, "src", "ReportService.Api", "OpenApi", "Examples", $"seed-{seed}.json"));
+        var original = File.ReadAllText(Path.Combine(root, "tests", "ReportService.TestSupport", "Seeds", $"{seed}.json"));
+        Assert.Equal(original, example);
+    }
 }

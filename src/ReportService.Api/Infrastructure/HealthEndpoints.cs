@@ -10,9 +10,13 @@ internal static class HealthEndpoints
     {
         var health = app.MapGroup("/health").WithTags("Health");
         health.MapGet("/live", () => TypedResults.Ok(new HealthResponse { Status = "live" }))
-            .WithName("Live").WithSummary("Liveness: the process serves requests");
+            .WithName("Live").WithSummary("Liveness: the process serves requests")
+            .WithDescription("Always 200 with status `live` while the process serves HTTP; it does not touch the database, so an outage does not restart the service.");
         health.MapGet("/ready", ReadyAsync)
-            .WithName("Ready").WithSummary("Readiness: the database is reachable and migrated");
+            .WithName("Ready").WithSummary("Readiness: the database is reachable and migrated")
+            .WithDescription("200 with status `ready` when the migrations have been applied and the database answers within 2 seconds; " +
+                "otherwise 503 with status `unready` and the reason, so that no traffic is routed to this instance.")
+            .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

@@ -1,6 +1,6 @@
 namespace ReportService.Statutory.Model;
 
-/// <summary>One group of table 4: five cells.</summary>
+/// <summary>One group of table 4 (行政复议, 行政诉讼·未经复议直接起诉 or 行政诉讼·复议后起诉): five cells.</summary>
 public sealed class AppealCounts
 {
     /// <summary>结果维持.</summary>

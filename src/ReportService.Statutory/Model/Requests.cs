@@ -124,7 +124,7 @@ public abstract class Requests
     internal abstract Outcomes? OutcomeRows { get; }
 }
 
-/// <summary>Table 3, format 2021 (25 rows).</summary>
+/// <summary>Table 3, 收到和处理政府信息公开申请情况, format 2021 (25 rows).</summary>
 public sealed class Requests2021 : Requests
 {
     /// <summary>三、本年度办理结果.</summary>
@@ -133,7 +133,7 @@ public sealed class Requests2021 : Requests
     internal override Outcomes? OutcomeRows => Outcomes;
 }
 
-/// <summary>Table 3, format 2019 (23 rows).</summary>
+/// <summary>Table 3, 收到和处理政府信息公开申请情况, format 2019 (23 rows).</summary>
 public sealed class Requests2019 : Requests
 {
     /// <summary>三、本年度办理结果.</summary>

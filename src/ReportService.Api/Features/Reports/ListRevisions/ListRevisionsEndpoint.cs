@@ -10,6 +10,8 @@ internal static class ListRevisionsEndpoint
         reports.MapGet("/{id:guid}/revisions", HandleAsync)
             .WithName("ListReportRevisions")
             .WithSummary("The revision history of a report")
+            .WithDescription("Every revision, oldest first, with when it was accepted, who submitted it and the SHA-256 of its body; " +
+                "read one with GET /v1/reports/{id}/revisions/{revision}.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 

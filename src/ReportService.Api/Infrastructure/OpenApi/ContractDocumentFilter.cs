@@ -1,0 +1,80 @@
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace ReportService.Api.Infrastructure.OpenApi;
+
+/// <summary>
+/// The document as a whole: its tags with descriptions, a relative server, the examples operations refer
+/// to, and two guards that fail the document (and so the OpenAPI test) rather than let it decay: every tag
+/// has a description here, and every operation note still names an operation.
+/// </summary>
+internal sealed class ContractDocumentFilter(ContractExamples examples) : IDocumentFilter
+{
+    private static readonly Dictionary<string, string> TagDescriptions = new()
+    {
+        ["Reports"] = "Annual reports: validate, submit, read, correct (a new revision), list, and bulk import. " +
+            "Every write is checked against every statutory rule first.",
+        ["Aggregates"] = "Sums of the accepted reports by region, year, level and kind, in the report's own shapes or as tidy rows for charts.",
+        ["Regions"] = "The division reference (2023 codes): the regions an agency can belong to.",
+        ["Rules"] = "The catalogue of statutory rules with their stable ids.",
+        ["Health"] = "Probes for orchestrators: liveness and readiness.",
+    };
+
+    public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
+    {
+        var operations = swaggerDoc.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).ToList();
+
+        var used = operations.SelectMany(o => o.Tags ?? new HashSet<OpenApiTagReference>()).Select(t => t.Name!).ToHashSet();
+        var undescribed = used.Where(t => !TagDescriptions.ContainsKey(t)).ToList();
+        if (undescribed.Count > 0)
+        {
+            throw new InvalidOperationException($"Describe the OpenAPI tag(s) {string.Join(", ", undescribed)} in {nameof(ContractDocumentFilter)}.");
+        }
+
+        swaggerDoc.Tags = new HashSet<OpenApiTag>(TagDescriptions
+            .Where(t => used.Contains(t.Key))
+            .Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
+
+        var ids = operations.Select(o => o.OperationId).ToHashSet();
+        var stale = OperationNotes.All.Keys.Where(id => !ids.Contains(id)).ToList();
+        if (stale.Count > 0)
+        {
+            throw new InvalidOperationException($"{nameof(OperationNotes)} names operations that do not exist: {string.Join(", ", stale)}.");
+        }
+
+        swaggerDoc.Servers = [new OpenApiServer { Url = "/", Description = "This service: the host that serves this document." }];
+
+        swaggerDoc.Components ??= new OpenApiComponents();
+        swaggerDoc.Components.Examples ??= new Dictionary<string, IOpenApiExample>();
+        foreach (var (id, example) in examples.Components())
+        {
+            swaggerDoc.Components.Examples[id] = example;
+        }
+
+        var schemas = swaggerDoc.Components.Schemas ?? new Dictionary<string, IOpenApiSchema>();
+        foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
+        {
+            TypeNullableReferences(schema, schemas);
+        }
+    }
+
+    /// <summary>
+    /// A nullable reference is written as <c>{"allOf": [{"$ref"}], "nullable": true}</c>; OpenAPI 3.0 gives
+    /// <c>nullable</c> no meaning without <c>type</c>, so validators reject it. Give such wrappers the type
+    /// of what they reference.
+    /// </summary>
+    private static void TypeNullableReferences(OpenApiSchema schema, IDictionary<string, IOpenApiSchema> schemas)
+    {
+        foreach (var property in (schema.Properties?.Values ?? []).Append(schema.Items).OfType<OpenApiSchema>())
+        {
+            if (property.Type == JsonSchemaType.Null
+                && property.AllOf is [OpenApiSchemaReference { Reference.Id: { } id }]
+                && schemas.TryGetValue(id, out var target) && target.Type is { } type)
+            {
+                property.Type = type | JsonSchemaType.Null;
+            }
+
+            TypeNullableReferences(property, schemas);
+        }
+    }
+}

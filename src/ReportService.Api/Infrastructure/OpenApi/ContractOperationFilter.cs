@@ -1,0 +1,276 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using ReportService.Api.Features.Aggregates;
+using ReportService.Api.Features.Reports;
+using ReportService.Statutory.Model;
+using ReportService.Statutory.Tables;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace ReportService.Api.Infrastructure.OpenApi;
+
+/// <summary>
+/// Makes every operation say all it answers: each error status as <c>application/problem+json</c> with the
+/// schema of that problem (rule violations for 422, the existing report for 409), a 500 everywhere, the
+/// headers the handlers read and write, camelCase query parameters with their enums, the NDJSON body as
+/// text, and examples from real reports (by reference: <see cref="ContractDocumentFilter"/> adds them to the
+/// components).
+/// </summary>
+internal sealed class ContractOperationFilter : IOperationFilter
+{
+    public const string ProblemJson = "application/problem+json";
+    public const string RuleViolationsProblem = "RuleViolationsProblem";
+    public const string DuplicateReportProblem = "DuplicateReportProblem";
+
+    private const string Ndjson = "application/x-ndjson";
+
+    /// <summary>What each error status means wherever it appears (an operation's note may say more).</summary>
+    private static readonly Dictionary<int, string> ProblemDescriptions = new()
+    {
+        [StatusCodes.Status400BadRequest] = "The request is malformed: the body is not JSON or a value has the wrong JSON type (`pointer` names it), " +
+            "or a query parameter or header is invalid (`parameter` names the query parameter). Nothing was stored.",
+        [StatusCodes.Status404NotFound] = "There is no such resource (report, revision or region code).",
+        [StatusCodes.Status409Conflict] = "The agency already has a report for this year and scope: `existing` is its URL and `existingId` its id. " +
+            "Correct that report with PUT instead; nothing was stored.",
+        [StatusCodes.Status412PreconditionFailed] = "If-Match does not name the current revision (another correction came first): read the report again, " +
+            "apply the correction to it and retry.",
+        [StatusCodes.Status413PayloadTooLarge] = "The body is too large (a report: 1 MiB; a batch: 64 MiB or 20,000 lines). Nothing was stored.",
+        [StatusCodes.Status415UnsupportedMediaType] = "The body is not of an accepted media type (a report: `application/json`; a batch: `application/x-ndjson`).",
+        [StatusCodes.Status422UnprocessableEntity] = "A rule of severity error failed: `violations` lists every violation with its rule and cells. Nothing was stored.",
+        [StatusCodes.Status428PreconditionRequired] = "If-Match is missing: a correction must name the revision it corrects (the ETag of GET /v1/reports/{id}).",
+        [StatusCodes.Status500InternalServerError] = "An unexpected error (a write is stored whole or not at all). Quote the `traceId` when reporting it.",
+        [StatusCodes.Status503ServiceUnavailable] = "The database is unreachable or not yet migrated. Nothing was stored: retry after Retry-After " +
+            "(a submission with the same Idempotency-Key).",
+    };
+
+    private static readonly Dictionary<string, string> ParameterDescriptions = new()
+    {
+        ["id"] = "The report's id.",
+        ["revision"] = "A revision number: 1 for the submission, then one more per correction.",
+        ["code"] = "A region code of the division reference (2, 4, 6 or 9 digits; the six-digit forms `140000`/`141100` are accepted).",
+        ["parent"] = "A region code (as for `code`); without it, the provinces.",
+        ["Idempotency-Key"] = "1 to 200 characters, unique per intended submission: a retry with the same key and body returns the first answer " +
+            "instead of 409; the same key with another body is 422.",
+    };
+
+    /// <summary>Headers that OpenAPI describes elsewhere (Accept by the response media types) and a client must not set by hand.</summary>
+    private static readonly HashSet<string> ImplicitHeaders = new(StringComparer.OrdinalIgnoreCase) { "Accept", "Content-Type", "Authorization" };
+
+    private static readonly HeaderNote AcceptLanguage = new("Accept-Language",
+        "Messages of violations are Chinese by default and English when English (`en`) is preferred, e.g. `Accept-Language: en`.");
+
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var note = operation.OperationId is { } id && OperationNotes.All.TryGetValue(id, out var found) ? found : new OperationNote();
+        DescribeParameters(operation, note, context);
+        DescribeRequestBody(operation, note, context.Document);
+        DescribeResponses(operation, note, context);
+    }
+
+    private static void DescribeParameters(OpenApiOperation operation, OperationNote note, OperationFilterContext context)
+    {
+        var parameters = (operation.Parameters ?? []).OfType<OpenApiParameter>()
+            .Where(p => !(p.In == ParameterLocation.Header && ImplicitHeaders.Contains(p.Name!)))
+            .ToList();
+        foreach (var parameter in parameters)
+        {
+            if (parameter.In == ParameterLocation.Query)
+            {
+                // Query keys bind case-insensitively; the contract spells them in camelCase, like the JSON.
+                parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
+                parameter.Schema = QuerySchema(parameter.Name, parameter.Schema, context) ?? parameter.Schema;
+            }
+
+            if (string.IsNullOrEmpty(parameter.Description) && ParameterDescriptions.TryGetValue(parameter.Name!, out var description))
+            {
+                parameter.Description = description;
+            }
+        }
+
+        var headers = note.Localized ? note.RequestHeaders.Append(AcceptLanguage) : note.RequestHeaders;
+        foreach (var header in headers)
+        {
+            parameters.Add(new OpenApiParameter
+            {
+                Name = header.Name,
+                In = ParameterLocation.Header,
+                Required = header.Required,
+                Description = header.Description,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+
+        operation.Parameters = parameters.Count == 0 ? null : [.. parameters];
+    }
+
+    /// <summary>Query parameters that are strings in C# but enums of the contract.</summary>
+    private static IOpenApiSchema? QuerySchema(string name, IOpenApiSchema? schema, OperationFilterContext context) => name switch
+    {
+        "level" => context.SchemaGenerator.GenerateSchema(typeof(AgencyLevel), context.SchemaRepository),
+        "kind" => context.SchemaGenerator.GenerateSchema(typeof(AgencyKind), context.SchemaRepository),
+        "scope" => context.SchemaGenerator.GenerateSchema(typeof(ReportScope), context.SchemaRepository),
+        "applicant" => StringEnum(Table3.Columns.Select(c => c.Key)),
+        "groupBy" => new OpenApiSchema
+        {
+            Type = JsonSchemaType.Array,
+            Items = StringEnum(Enum.GetValues<Dimension>().Select(ContractEnums.Name)),
+        },
+        _ => schema,
+    };
+
+    private static OpenApiSchema StringEnum(IEnumerable<string> values) => new()
+    {
+        Type = JsonSchemaType.String,
+        Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))],
+    };
+
+    private static void DescribeRequestBody(OpenApiOperation operation, OperationNote note, OpenApiDocument document)
+    {
+        if (operation.RequestBody is not OpenApiRequestBody body || body.Content is null)
+        {
+            return;
+        }
+
+        body.Description ??= note.RequestBody;
+        if (body.Content.ContainsKey(Ndjson))
+        {
+            body.Content[Ndjson] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Format = "binary",
+                    Description = "One report JSON per line.",
+                },
+            };
+        }
+
+        if (note.ReportExample && body.Content.TryGetValue("application/json", out var json) && json is OpenApiMediaType media)
+        {
+            media.Examples = new Dictionary<string, IOpenApiExample>
+            {
+                ["seed002"] = new OpenApiExampleReference(ContractExamples.ReportExampleId, document),
+            };
+        }
+    }
+
+    private static void DescribeResponses(OpenApiOperation operation, OperationNote note, OperationFilterContext context)
+    {
+        var responses = operation.Responses ??= [];
+        responses.TryAdd("500", new OpenApiResponse());
+        foreach (var (key, value) in responses.ToList())
+        {
+            if (value is not OpenApiResponse response || !int.TryParse(key, out var status))
+            {
+                continue;
+            }
+
+            var problem = status >= 400 && (response.Content is null || response.Content.Count == 0 || response.Content.ContainsKey(ProblemJson));
+            response.Description = note.Responses.GetValueOrDefault(status)
+                ?? (problem ? ProblemDescriptions.GetValueOrDefault(status) : null)
+                ?? response.Description;
+            if (problem)
+            {
+                response.Content = new Dictionary<string, IOpenApiMediaType>
+                {
+                    [ProblemJson] = new OpenApiMediaType { Schema = ProblemSchema(status, context) },
+                };
+                if (status == StatusCodes.Status503ServiceUnavailable)
+                {
+                    AddHeader(response, new HeaderNote("Retry-After", "Seconds to wait before retrying.", Required: true), JsonSchemaType.Integer);
+                }
+
+                if (status == StatusCodes.Status422UnprocessableEntity && note.RuleViolationsExample)
+                {
+                    ((OpenApiMediaType)response.Content[ProblemJson]).Examples = new Dictionary<string, IOpenApiExample>
+                    {
+                        ["seed004"] = new OpenApiExampleReference(ContractExamples.RuleViolationsExampleId, context.Document),
+                    };
+                }
+            }
+
+            if (response.Content?.TryGetValue("text/csv", out var csv) == true && csv is OpenApiMediaType csvMedia)
+            {
+                csvMedia.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "CSV (RFC 4180) with a header row." };
+            }
+
+            if (note.ResponseHeaders.TryGetValue(status, out var headers))
+            {
+                foreach (var header in headers)
+                {
+                    AddHeader(response, header, JsonSchemaType.String);
+                }
+            }
+        }
+
+        var ordered = responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        responses.Clear();
+        foreach (var (key, value) in ordered)
+        {
+            responses[key] = value;
+        }
+    }
+
+    private static void AddHeader(OpenApiResponse response, HeaderNote header, JsonSchemaType type)
+    {
+        response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        response.Headers[header.Name] = new OpenApiHeader
+        {
+            Description = header.Description,
+            Required = header.Required,
+            Schema = new OpenApiSchema { Type = type },
+        };
+    }
+
+    private static IOpenApiSchema ProblemSchema(int status, OperationFilterContext context)
+    {
+        var repository = context.SchemaRepository;
+        var problem = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), repository);
+        return status switch
+        {
+            StatusCodes.Status422UnprocessableEntity => Problem(RuleViolationsProblem,
+                "The problem of a report that breaks statutory rules: every violation, errors and warnings, in the order of the rule catalogue.",
+                required: false,
+                "violations",
+                new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array,
+                    Items = context.SchemaGenerator.GenerateSchema(typeof(RuleViolation), repository),
+                    Description = "Every rule result, error or warning, with the cells it involves. Absent on the other problems of status 422.",
+                }),
+            StatusCodes.Status409Conflict => Problem(DuplicateReportProblem,
+                "The problem of a second report for an agency, year and scope that already has one.",
+                required: true,
+                "existing",
+                new OpenApiSchema { Type = JsonSchemaType.String, Description = "The URL of the existing report (`/v1/reports/{id}`): correct it with PUT." },
+                ("existingId", new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid", Description = "The id of the existing report." })),
+            _ => problem,
+        };
+
+        IOpenApiSchema Problem(string id, string description, bool required, string name, IOpenApiSchema schema, params (string Name, IOpenApiSchema Schema)[] more)
+        {
+            if (repository.Schemas.ContainsKey(id))
+            {
+                return new OpenApiSchemaReference(id);
+            }
+
+            var own = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Properties = new Dictionary<string, IOpenApiSchema> { [name] = schema },
+            };
+            foreach (var (otherName, otherSchema) in more)
+            {
+                own.Properties[otherName] = otherSchema;
+            }
+
+            if (required)
+            {
+                own.Required = new HashSet<string>(own.Properties.Keys);
+            }
+
+            return repository.AddDefinition(id, new OpenApiSchema { Description = description, AllOf = [problem, own] });
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using ReportService.Api.Features.Aggregates;
+using ReportService.Api.Features.Reports;
+using ReportService.Statutory.Model;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace ReportService.Api.Infrastructure.OpenApi;
+
+/// <summary>
+/// The schemas that reflection alone gets wrong. <c>Report</c> is abstract and read by its <c>format</c>
+/// (<see cref="ReportService.Statutory.Json.ReportReader"/>), so it becomes a <c>oneOf</c> of the two
+/// formats with a discriminator; bodies kept as JSON (<c>JsonElement</c>, <c>JsonObject</c>) get the
+/// shapes they really have; problem details get the <c>traceId</c> every error carries.
+/// </summary>
+internal sealed class ContractSchemaFilter : ISchemaFilter
+{
+    public const string FormatProperty = "format";
+
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (schema is not OpenApiSchema concrete)
+        {
+            return;
+        }
+
+        if (context.Type == typeof(Report))
+        {
+            DescribeReport(concrete, context);
+        }
+        else if (context.Type == typeof(Report2019))
+        {
+            DescribeFormat(concrete, ReportFormats.Format2019, "国办公开办函〔2019〕60号, report years 2019–2020");
+        }
+        else if (context.Type == typeof(Report2021))
+        {
+            DescribeFormat(concrete, ReportFormats.Format2021, "国办公开办函〔2021〕30号, report years 2021 onward");
+        }
+        else if (context.Type == typeof(StoredReportResponse))
+        {
+            // A bare $ref: wrapped in allOf, a reference to a schema with a discriminator reads as a subtype of it.
+            concrete.Properties!["report"] = Reference<Report>(context);
+        }
+        else if (context.Type == typeof(AggregateGroup))
+        {
+            DescribeAggregateGroup(concrete, context);
+        }
+        else if (context.Type == typeof(ProblemDetails))
+        {
+            DescribeProblemDetails(concrete);
+        }
+    }
+
+    /// <summary>A reference with a description of its own (OpenAPI 3.0 ignores siblings of <c>$ref</c>).</summary>
+    public static OpenApiSchema Extend(IOpenApiSchema reference, string? description) => new()
+    {
+        AllOf = [reference],
+        Description = description,
+    };
+
+    public static IOpenApiSchema Reference<T>(SchemaFilterContext context) =>
+        context.SchemaGenerator.GenerateSchema(typeof(T), context.SchemaRepository);
+
+    private static void DescribeReport(OpenApiSchema schema, SchemaFilterContext context)
+    {
+        var report2019 = (OpenApiSchemaReference)Reference<Report2019>(context);
+        var report2021 = (OpenApiSchemaReference)Reference<Report2021>(context);
+        schema.Type = null;
+        schema.Properties = null;
+        schema.Required = null;
+        schema.AdditionalPropertiesAllowed = true;
+        schema.AdditionalProperties = null;
+        schema.OneOf = [report2019, report2021];
+        schema.Discriminator = new OpenApiDiscriminator
+        {
+            PropertyName = FormatProperty,
+            Mapping = new Dictionary<string, OpenApiSchemaReference>
+            {
+                [ReportFormats.Format2019] = report2019,
+                [ReportFormats.Format2021] = report2021,
+            },
+        };
+    }
+
+    /// <summary><c>format</c> is a get-only discriminator in C#; on the wire it is the required first property.</summary>
+    private static void DescribeFormat(OpenApiSchema schema, string format, string law)
+    {
+        var properties = new Dictionary<string, IOpenApiSchema>
+        {
+            [FormatProperty] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Enum = [format],
+                Description = $"格式版本: always `{format}` for this shape ({law}).",
+            },
+        };
+        foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+        {
+            properties.TryAdd(name, property);
+        }
+
+        schema.Properties = properties;
+        schema.Required ??= new HashSet<string>();
+        schema.Required.Add(FormatProperty);
+    }
+
+    /// <summary>The sums are laid out in the report's own shapes (see <see cref="AggregateShape"/>).</summary>
+    private static void DescribeAggregateGroup(OpenApiSchema schema, SchemaFilterContext context)
+    {
+        var properties = schema.Properties!;
+        properties["activeDisclosure"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = properties["activeDisclosure"].Description,
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                [ReportFormats.Format2019] = Extend(Reference<ActiveDisclosure2019>(context),
+                    "二、主动公开政府信息情况 of the group's format-2019 reports, summed; present when the group has any."),
+                [ReportFormats.Format2021] = Extend(Reference<ActiveDisclosure2021>(context),
+                    "二、主动公开政府信息情况 of the group's format-2021 reports, summed; present when the group has any."),
+            },
+            AdditionalPropertiesAllowed = false,
+        };
+        properties["requests"] = Extend(Reference<Requests2021>(context), properties["requests"].Description);
+        var applicants = Reference<ApplicantCounts>(context);
+        properties["subtotals"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = properties["subtotals"].Description,
+            Properties = AggregateShape.Subtotals.ToDictionary(
+                s => s.Key, s => (IOpenApiSchema)Extend(applicants, $"{s.Label.Chinese}: the sum of the group's rows in both formats.")),
+            Required = new HashSet<string>(AggregateShape.Subtotals.Select(s => s.Key)),
+            AdditionalPropertiesAllowed = false,
+        };
+        properties["appeals"] = Extend(Reference<Appeals>(context), properties["appeals"].Description);
+    }
+
+    private static void DescribeProblemDetails(OpenApiSchema schema)
+    {
+        schema.Description = "An RFC 9457 problem (`application/problem+json`). Every error of this API has this shape, " +
+            "with the `traceId` of the request; some problems add members of their own (named in the response's description).";
+        var properties = schema.Properties!;
+        Describe("type", "A URI reference that identifies the problem type; `https://report-service/problems/…` for this API's own problems.");
+        Describe("title", "A short, human-readable summary of the problem type.");
+        Describe("status", "The HTTP status code.");
+        Describe("detail", "What went wrong in this occurrence, for a person to read.");
+        Describe("instance", "The path of the request that failed.");
+        properties["traceId"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "The W3C trace id of the request: quote it when reporting a problem.",
+        };
+        ((OpenApiSchema)properties["status"]).Type = JsonSchemaType.Integer;
+        schema.Required = new HashSet<string> { "status", "traceId" };
+
+        void Describe(string name, string description) => ((OpenApiSchema)properties[name]).Description = description;
+    }
+}

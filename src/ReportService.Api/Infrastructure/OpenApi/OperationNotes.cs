@@ -1,0 +1,152 @@
+namespace ReportService.Api.Infrastructure.OpenApi;
+
+/// <summary>A header documented on a request or a response.</summary>
+internal sealed record HeaderNote(string Name, string Description, bool Required = false);
+
+/// <summary>
+/// What an operation does over HTTP that ApiExplorer cannot see, because the handler reads or writes it
+/// through <c>HttpContext</c>: headers, the report example, the meaning of its statuses. Keyed by the
+/// operation id (<c>WithName</c>); <see cref="ContractDocumentFilter"/> fails the document when a key no
+/// longer names an operation, so a rename cannot silently drop these notes.
+/// </summary>
+internal sealed record OperationNote
+{
+    /// <summary>Messages of violations follow <c>Accept-Language</c>.</summary>
+    public bool Localized { get; init; }
+
+    /// <summary>The request body is a report: show seed 002 as its example.</summary>
+    public bool ReportExample { get; init; }
+
+    /// <summary>The 422 is the rule-violations problem: show seed 004's real answer as its example.</summary>
+    public bool RuleViolationsExample { get; init; }
+
+    public IReadOnlyList<HeaderNote> RequestHeaders { get; init; } = [];
+
+    public IReadOnlyDictionary<int, IReadOnlyList<HeaderNote>> ResponseHeaders { get; init; } = new Dictionary<int, IReadOnlyList<HeaderNote>>();
+
+    /// <summary>Descriptions of responses that say more than the generic text of their status.</summary>
+    public IReadOnlyDictionary<int, string> Responses { get; init; } = new Dictionary<int, string>();
+
+    public string? RequestBody { get; init; }
+}
+
+internal static class OperationNotes
+{
+    private static readonly HeaderNote RevisionETag = new("ETag",
+        "The report's current revision as an entity tag (`\"1\"`, `\"2\"`, …): send it as If-Match to correct the report.", Required: true);
+
+    private static readonly HeaderNote DataETag = new("ETag",
+        "Identifies this answer for the data as it is now: send it as If-None-Match to get 304 while nothing changed.", Required: true);
+
+    private static readonly HeaderNote NoCache = new("Cache-Control", "`no-cache`: revalidate on every use (cheap with If-None-Match).", Required: true);
+
+    private static readonly HeaderNote IfNoneMatch = new("If-None-Match", "The ETag of an earlier answer to the same query: 304 while it is still current.");
+
+    private const string ReportBody = "The report, format 2019 or 2021: `format` selects the shape. Counts are JSON integers; " +
+        "a missing or null count is reported (rule CELL.COUNT), never read as zero. At most 1 MiB.";
+
+    private static readonly OperationNote Aggregates = new()
+    {
+        RequestHeaders = [IfNoneMatch],
+        ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>>
+        {
+            [StatusCodes.Status200OK] = [DataETag, NoCache],
+            [StatusCodes.Status304NotModified] = [DataETag, NoCache],
+        },
+        Responses = new Dictionary<int, string>
+        {
+            [StatusCodes.Status200OK] = "The sums; `text/csv` (UTF-8, one header row) when the request says `Accept: text/csv`.",
+            [StatusCodes.Status304NotModified] = "Nothing changed since the answer whose ETag came as If-None-Match; no body.",
+            [StatusCodes.Status400BadRequest] = "A query parameter is invalid (`parameter` names it): an unknown region, level, kind, scope, groupBy dimension or applicant column, or a year out of range.",
+        },
+    };
+
+    public static IReadOnlyDictionary<string, OperationNote> All { get; } = new Dictionary<string, OperationNote>
+    {
+        ["ValidateReport"] = new()
+        {
+            Localized = true,
+            ReportExample = true,
+            RequestBody = ReportBody,
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status200OK] = "The check ran: `valid` is false when any violation has severity error. A body of the wrong `format` for its year is a violation here, not an error status.",
+            },
+        },
+        ["SubmitReport"] = new()
+        {
+            Localized = true,
+            ReportExample = true,
+            RuleViolationsExample = true,
+            RequestBody = ReportBody,
+            ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>>
+            {
+                [StatusCodes.Status201Created] =
+                [
+                    new("Location", "The URL of the stored report (`/v1/reports/{id}`).", Required: true),
+                    RevisionETag,
+                ],
+            },
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status201Created] = "Accepted and stored as revision 1 (or, for a retry with the same Idempotency-Key and body, the first answer again), with its warnings.",
+                [StatusCodes.Status422UnprocessableEntity] = "A rule of severity error failed: `violations` lists every violation, errors and warnings, with its rule and cells; nothing was stored " +
+                    "(type `https://report-service/problems/rule-violations`). The same status without `violations` answers an Idempotency-Key first used with another body " +
+                    "(type `https://report-service/problems/idempotency-key-reused`).",
+            },
+        },
+        ["CorrectReport"] = new()
+        {
+            Localized = true,
+            ReportExample = true,
+            RuleViolationsExample = true,
+            RequestBody = ReportBody + " The identity (agency.creditCode, year, agency.scope) must stay that of the report.",
+            RequestHeaders =
+            [
+                new("If-Match", "The ETag of the revision this correction applies to (from GET /v1/reports/{id}): 428 without it, 412 when it is no longer current.", Required: true),
+            ],
+            ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>> { [StatusCodes.Status200OK] = [RevisionETag] },
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status200OK] = "Accepted and stored as the next revision, with its warnings; earlier revisions stay readable.",
+                [StatusCodes.Status422UnprocessableEntity] = "A rule of severity error failed: `violations` lists every violation, errors and warnings, with its rule and cells; nothing was stored " +
+                    "(type `https://report-service/problems/rule-violations`). The same status without `violations` answers a body for another agency, year or scope " +
+                    "(type `https://report-service/problems/identity-changed`).",
+            },
+        },
+        ["ImportReports"] = new()
+        {
+            Localized = true,
+            RequestBody = "NDJSON: one report JSON per line (UTF-8, `\\n` or `\\r\\n` line ends; blank lines are skipped), each as the body of a single submission. " +
+                "`application/jsonl` and `application/json-seq` are accepted as the same. At most 20,000 lines and 64 MiB; a line has at most 1 MiB.",
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status200OK] = "Every non-blank line answered on its own, in order: accepted, rejected or duplicate. 200 whatever the mix.",
+            },
+        },
+        ["ListReports"] = new()
+        {
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status400BadRequest] = "A query parameter is invalid (`parameter` names it): limit out of 1–500, a cursor that is not a nextCursor, " +
+                    "a region that is not a region code, or an unknown level or scope.",
+            },
+        },
+        ["GetReport"] = new()
+        {
+            Localized = true,
+            ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>> { [StatusCodes.Status200OK] = [RevisionETag] },
+        },
+        ["GetReportRevision"] = new() { Localized = true },
+        ["QueryAggregates"] = Aggregates,
+        ["QueryOutcomes"] = Aggregates,
+        ["Ready"] = new()
+        {
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status200OK] = "Ready: the database is reachable and migrated.",
+                [StatusCodes.Status503ServiceUnavailable] = "Not ready: `reason` says why (database not migrated, or unreachable). Not a problem document: probes read the status.",
+            },
+        },
+    };
+}

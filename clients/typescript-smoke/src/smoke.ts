@@ -1,0 +1,218 @@
+// A client generated from the committed OpenAPI document (openapi-typescript types + openapi-fetch) walks
+// the life of a report against a running service: validate, submit, read, correct, aggregate, and read the
+// typed 422 of a report that breaks the rules. Any unexpected answer exits non-zero.
+//
+//   BASE_URL=http://127.0.0.1:8080 node dist/smoke.js      (run.sh generates, type-checks and builds first)
+
+import { randomInt, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import createClient from "openapi-fetch";
+import type { components, paths } from "./generated/report-service.js";
+
+type Schemas = components["schemas"];
+type Report = Schemas["Report"];
+type Report2021 = Schemas["Report2021"];
+type RuleViolation = Schemas["RuleViolation"];
+type ProblemDetails = Schemas["ProblemDetails"];
+type RuleViolationsProblem = Schemas["RuleViolationsProblem"];
+type DuplicateReportProblem = Schemas["DuplicateReportProblem"];
+
+const baseUrl = process.env["BASE_URL"];
+if (!baseUrl) {
+  console.error("smoke: set BASE_URL to the running service, e.g. BASE_URL=http://127.0.0.1:8080");
+  process.exit(2);
+}
+
+// The seeds of the repository (a test client may read them from the work tree).
+const seedsDir =
+  process.env["SEEDS_DIR"] ??
+  resolve(dirname(fileURLToPath(import.meta.url)), "../../../tests/ReportService.TestSupport/Seeds");
+
+const client = createClient<paths>({ baseUrl });
+
+let steps = 0;
+
+function check(condition: boolean, what: string): asserts condition {
+  if (!condition) {
+    throw new Error(`check failed: ${what}`);
+  }
+}
+
+function ok(what: string): void {
+  steps++;
+  console.log(`ok   ${what}`);
+}
+
+function seed(name: string): Report {
+  return JSON.parse(readFileSync(resolve(seedsDir, `${name}.json`), "utf8")) as Report;
+}
+
+function as2021(report: Report): Report2021 {
+  check(report.format === "2021", `format 2021 expected, got ${report.format}`);
+  return report;
+}
+
+// GB 32100-2015 unified social credit code: "11" (government body) + 6-digit county + 8-character
+// organisation code body + its GB 11714 check character + the GB 32100 check character.
+const CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const ORGANIZATION_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
+
+function organizationCheck(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < 8; i++) {
+    sum += Number(body[i]) * (ORGANIZATION_WEIGHTS[i] ?? 0);
+  }
+  const check = 11 - (sum % 11);
+  return check === 10 ? "X" : check === 11 ? "0" : String(check);
+}
+
+function creditCheck(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    sum += CREDIT_ALPHABET.indexOf(first17.charAt(i)) * (CREDIT_WEIGHTS[i] ?? 0);
+  }
+  return CREDIT_ALPHABET.charAt((31 - (sum % 31)) % 31);
+}
+
+/** A fresh, valid credit code of a government body registered in the county: a new report identity per run. */
+function freshCreditCode(county: string): string {
+  for (;;) {
+    const body = String(randomInt(0, 100_000_000)).padStart(8, "0");
+    const organization = organizationCheck(body);
+    if (organization === "X") {
+      continue; // valid, but keep the codes plain digits before the last character
+    }
+    const first17 = `11${county}${body}${organization}`;
+    return first17 + creditCheck(first17);
+  }
+}
+
+function isRuleViolationsProblem(problem: ProblemDetails | RuleViolationsProblem | DuplicateReportProblem): problem is RuleViolationsProblem & {
+  violations: RuleViolation[];
+} {
+  return Array.isArray((problem as RuleViolationsProblem).violations);
+}
+
+async function township(region: string, code: string): Promise<number> {
+  const { data, error, response } = await client.GET("/v1/aggregates", {
+    params: { query: { region, groupBy: ["township"] } },
+  });
+  check(response.status === 200 && data !== undefined, `GET /v1/aggregates: 200 expected, got ${response.status} ${JSON.stringify(error)}`);
+  check(typeof data !== "string", "GET /v1/aggregates: JSON expected (text/csv only when asked for)");
+  return data.groups.find((g) => g.key.township === code)?.reportCount ?? 0;
+}
+
+async function main(): Promise<void> {
+  const original = as2021(seed("002"));
+  const county = original.agency.regionCode.slice(0, 6);
+  const report: Report2021 = { ...original, agency: { ...original.agency, creditCode: freshCreditCode(county) } };
+  console.log(`smoke: ${baseUrl}, seed 002 as credit code ${report.agency.creditCode}`);
+
+  // 1. Validate: the real report passes every rule.
+  {
+    const { data, error, response } = await client.POST("/v1/reports/validate", { body: report });
+    check(response.status === 200 && data !== undefined, `validate: 200 expected, got ${response.status} ${JSON.stringify(error)}`);
+    check(data.valid, `validate: valid expected, violations ${JSON.stringify(data.violations)}`);
+    ok(`validate seed 002: valid, ${data.violations.length} warning(s)`);
+  }
+
+  const before = await township(county, report.agency.regionCode);
+
+  // 2. Submit it (201 + Location + ETag).
+  const idempotencyKey = randomUUID();
+  const { data: accepted, error: submitError, response: submitted } = await client.POST("/v1/reports", {
+    body: report,
+    params: { header: { "Idempotency-Key": idempotencyKey } },
+  });
+  check(submitted.status === 201 && accepted !== undefined, `submit: 201 expected, got ${submitted.status} ${JSON.stringify(submitError)}`);
+  check(accepted.revision === 1 && accepted.status === "accepted", `submit: revision 1, accepted: ${JSON.stringify(accepted)}`);
+  const location = submitted.headers.get("Location");
+  check(location === `/v1/reports/${accepted.id}`, `submit: Location /v1/reports/${accepted.id} expected, got ${location}`);
+  check(submitted.headers.get("ETag") === '"1"', `submit: ETag "1" expected, got ${submitted.headers.get("ETag")}`);
+  const id = accepted.id;
+  ok(`submit: 201, id ${id}`);
+
+  // A retry with the same Idempotency-Key answers the first response; without it, the second report is a 409.
+  {
+    const { data, response } = await client.POST("/v1/reports", {
+      body: report,
+      params: { header: { "Idempotency-Key": idempotencyKey } },
+    });
+    check(response.status === 201 && data?.id === id, `idempotent retry: 201 with the same id expected, got ${response.status}`);
+    const duplicate = await client.POST("/v1/reports", { body: report });
+    check(duplicate.response.status === 409 && duplicate.error !== undefined, `duplicate: 409 expected, got ${duplicate.response.status}`);
+    const problem = duplicate.error as DuplicateReportProblem;
+    check(problem.existingId === id && problem.existing === location, `duplicate: names the existing report: ${JSON.stringify(problem)}`);
+    check(typeof problem.traceId === "string" && problem.traceId.length > 0, "duplicate: the problem has a traceId");
+    ok("idempotent retry: 201, same id; second report: 409 naming the first");
+  }
+
+  // 3. Read it back.
+  const { data: stored, error: getError, response: got } = await client.GET("/v1/reports/{id}", { params: { path: { id } } });
+  check(got.status === 200 && stored !== undefined, `get: 200 expected, got ${got.status} ${JSON.stringify(getError)}`);
+  const etag = got.headers.get("ETag");
+  check(etag === '"1"', `get: ETag "1" expected, got ${etag}`);
+  const readBack = as2021(stored.report);
+  check(stored.id === id && stored.revision === 1 && stored.currentRevision === 1, `get: revision 1 of ${id}`);
+  check(readBack.year === report.year, "get: year");
+  check(readBack.agency.creditCode === report.agency.creditCode, "get: agency.creditCode");
+  check(readBack.agency.name === report.agency.name && readBack.agency.level === "township", "get: agency name and level");
+  check(readBack.requests?.received?.total === report.requests?.received?.total, "get: requests.received.total");
+  ok(`get: revision 1, ${readBack.agency.name} ${readBack.year}`);
+
+  // 4. Correct it: PUT with If-Match from the ETag makes revision 2.
+  const correction: Report2021 = {
+    ...readBack,
+    text: { ...readBack.text, otherMatters: `${readBack.text.otherMatters}（本报告经更正。）` },
+  };
+  {
+    const { data, error, response } = await client.PUT("/v1/reports/{id}", {
+      body: correction,
+      params: { path: { id }, header: { "If-Match": etag } },
+    });
+    check(response.status === 200 && data !== undefined, `correct: 200 expected, got ${response.status} ${JSON.stringify(error)}`);
+    check(data.revision === 2 && response.headers.get("ETag") === '"2"', `correct: revision 2 expected: ${JSON.stringify(data)}`);
+    const stale = await client.PUT("/v1/reports/{id}", { body: correction, params: { path: { id }, header: { "If-Match": etag } } });
+    check(stale.response.status === 412, `correct with a stale ETag: 412 expected, got ${stale.response.status}`);
+    const current = await client.GET("/v1/reports/{id}", { params: { path: { id } } });
+    check(current.data !== undefined && current.data.revision === 2, "get after correction: revision 2");
+    check(as2021(current.data.report).text.otherMatters === correction.text.otherMatters, "get after correction: the corrected text");
+    const history = await client.GET("/v1/reports/{id}/revisions", { params: { path: { id } } });
+    check(history.data?.revisions.map((r) => r.revision).join(",") === "1,2", "revisions: 1 and 2");
+    ok("correct: 200, revision 2 (a stale If-Match is 412)");
+  }
+
+  // 5. Aggregates count it (in its township of the county).
+  {
+    const after = await township(county, report.agency.regionCode);
+    check(after === before + 1, `aggregates: township ${report.agency.regionCode} had ${before} report(s), now ${after}`);
+    ok(`aggregates: township ${report.agency.regionCode} counts ${after} report(s) (was ${before})`);
+  }
+
+  // 6. A report that breaks the rules: a typed 422 with violations.
+  {
+    const rejected = seed("004");
+    const { data, error, response } = await client.POST("/v1/reports", { body: rejected });
+    check(response.status === 422 && data === undefined && error !== undefined, `seed 004: 422 expected, got ${response.status}`);
+    check(response.headers.get("Content-Type")?.startsWith("application/problem+json") === true, "422 is application/problem+json");
+    check(isRuleViolationsProblem(error), `422: violations expected: ${JSON.stringify(error)}`);
+    const balance = error.violations.filter((v) => v.rule === "T3.BALANCE");
+    check(balance.length > 0 && balance.every((v) => v.severity === "error"), "422: T3.BALANCE of severity error");
+    check(
+      balance.some((v) => v.cells.some((c) => c.pointer === "/requests/received/naturalPerson")),
+      "422: T3.BALANCE names /requests/received/naturalPerson",
+    );
+    check(error.status === 422 && typeof error.traceId === "string", "422: status and traceId");
+    ok(`seed 004: 422 with ${error.violations.length} violations, ${balance.length} of T3.BALANCE`);
+  }
+
+  console.log(`smoke: all ${steps} steps passed`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`smoke: FAILED after ${steps} step(s): ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

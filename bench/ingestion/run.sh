@@ -11,10 +11,11 @@
 #      same rows (exported with COPY ... TO) into the same, truncated tables.
 #                                                          ratio = copy seconds / import seconds
 #   3. Diagnostics (not targets): where PostgreSQL spends its time per statement (pg_stat_statements, with
-#      planning time), and the single-report figures again with Npgsql's automatic statement preparation
-#      switched on in the connection string (a configuration change only; no code is changed).
+#      planning time), and parts 1 and 2 again with two settings in the service's connection string (Npgsql
+#      automatic statement preparation; PostgreSQL's JIT off): a configuration change only, no code changed.
 #
-# Usage: bench/ingestion/run.sh          (about 10-13 minutes; as root on Debian 12 with the .NET 10 SDK)
+# Usage: bench/ingestion/run.sh          (about 13-16 minutes on a quiet machine; as root on Debian 12 with
+#                                        the .NET 10 SDK; plus up to BENCH_LOAD_WAIT waiting for a quiet machine)
 #
 # What is measured is the committed HEAD (git archive into a temporary directory, published in Release), so
 # that builds and edits in the working tree during the run cannot change the binaries under test;
@@ -314,41 +315,45 @@ done
 
 say ""
 say "## 2. Bulk import of $BULK_COUNT reports ($BULK_LINES lines per request, $BULK_PARALLEL at a time)"
-truncate_all
-# Every statement the service runs during the import is logged with its duration, to see where the time goes.
-psql_db -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c 'SELECT pg_reload_conf()' >/dev/null
-pg_log=$(readlink -f "$cluster/postgres.log")
-log_from=$(stat -c %s "$pg_log")
-log "bulk import: $BULK_COUNT reports; load $(loadavg)"
-timeout 1200 "${client[@]}" batch --url "$url" --count "$BULK_COUNT" --lines-per-request "$BULK_LINES" --parallel "$BULK_PARALLEL" \
-  --first-code 20000000 --year "$YEAR" --cpu-service "$service_pid" --cpu-postgres "$postmaster" >"$work/batch.log" ||
-  { cat "$work/batch.log" >&2; die "the bulk import failed"; }
-psql_db -c "ALTER SYSTEM RESET log_min_duration_statement" -c 'SELECT pg_reload_conf()' >/dev/null
-res=$(grep '^RESULT' "$work/batch.log")
-import_s=$(sed -nE 's/.* seconds=([0-9.]+).*/\1/p' <<<"$res")
-rows=$(count_rows)
-[[ $rows == "$BULK_COUNT $BULK_COUNT" ]] || die "the import answered accepted for every line but the tables hold $rows rows"
-say "import: $(grep '^generated' "$work/batch.log")"
-say "import: $(cut -d' ' -f3- <<<"$res" | sed -E 's/ (service_cpu|postgres_cpu|machine_busy).*//'); every line accepted; rows stored: $rows"
-say "    $(cpu_words "$res"); load $(loadavg)"
-sed -n 's/^batch: request/    request/p' "$work/batch.log" | tee -a "$summary"
-say "    PostgreSQL time of the service's statements during the import (its log; extended protocol: parse + bind + execute;"
-say "    a COPY ... FROM STDIN lasts until the service has sent its last row, so it includes the service encoding the rows):"
-tail -c +"$((log_from + 1))" "$pg_log" | awk -v total="$import_s" '
-  /duration: [0-9.]+ ms/ {
-    match($0, /duration: [0-9.]+ ms/); d = substr($0, RSTART + 10, RLENGTH - 13) + 0
-    k = "other statements"
-    if ($0 ~ /COPY batch_reports/) k = "COPY batch_reports (binary, into the staging table)"
-    else if ($0 ~ /COPY batch_revisions/) k = "COPY batch_revisions (binary, into the staging table)"
-    else if ($0 ~ /WITH inserted AS/) k = "INSERT ... SELECT from staging into reports + report_revisions"
-    else if ($0 ~ /INSERT INTO aggregate_rollups/) k = "INSERT ... ON CONFLICT into aggregate_rollups (sums of the batch)"
-    else if ($0 ~ /CREATE TEMP TABLE/) k = "CREATE TEMP TABLE (staging)"
-    else if ($0 ~ /SELECT r.credit_code/) k = "identity look-ups (previous year, existing)"
-    else if ($0 ~ /statement: COMMIT/) k = "COMMIT"
-    t[k] += d; all += d }
-  END { for (k in t) printf "      %6.1f s (%4.1f %% of the import) %s\n", t[k] / 1000, 100 * t[k] / 1000 / total, k
-        printf "      %6.1f s (%4.1f %% of the import) in the service alone (read, parse, validate, respond)\n", total - all / 1000, 100 * (total - all / 1000) / total }' |
-  sort -k1,1nr | tee -a "$summary"
+run_import() { # FIRST_CODE -> sets import_s
+  truncate_all
+  # Every statement the service runs during the import is logged with its duration, to see where the time goes.
+  psql_db -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c 'SELECT pg_reload_conf()' >/dev/null
+  local pg_log log_from res rows
+  pg_log=$(readlink -f "$cluster/postgres.log")
+  log_from=$(stat -c %s "$pg_log")
+  log "bulk import: $BULK_COUNT reports; load $(loadavg)"
+  timeout 1200 "${client[@]}" batch --url "$url" --count "$BULK_COUNT" --lines-per-request "$BULK_LINES" --parallel "$BULK_PARALLEL" \
+    --first-code "$1" --year "$YEAR" --cpu-service "$service_pid" --cpu-postgres "$postmaster" >"$work/batch.log" ||
+    { cat "$work/batch.log" >&2; die "the bulk import failed"; }
+  psql_db -c "ALTER SYSTEM RESET log_min_duration_statement" -c 'SELECT pg_reload_conf()' >/dev/null
+  res=$(grep '^RESULT' "$work/batch.log")
+  import_s=$(sed -nE 's/.* seconds=([0-9.]+).*/\1/p' <<<"$res")
+  rows=$(count_rows)
+  [[ $rows == "$BULK_COUNT $BULK_COUNT" ]] || die "the import answered accepted for every line but the tables hold $rows rows"
+  say "import: $(grep '^generated' "$work/batch.log")"
+  say "import: $(cut -d' ' -f3- <<<"$res" | sed -E 's/ (service_cpu|postgres_cpu|machine_busy).*//'); every line accepted; rows stored: $rows"
+  say "    $(cpu_words "$res"); load $(loadavg)"
+  sed -n 's/^batch: request/    request/p' "$work/batch.log" | tee -a "$summary"
+  say "    PostgreSQL time of the service's statements during the import (its log; extended protocol: parse + bind + execute;"
+  say "    a COPY ... FROM STDIN lasts until the service has sent its last row, so it includes the service encoding the rows):"
+  tail -c +"$((log_from + 1))" "$pg_log" | awk -v total="$import_s" '
+    /duration: [0-9.]+ ms/ {
+      match($0, /duration: [0-9.]+ ms/); d = substr($0, RSTART + 10, RLENGTH - 13) + 0
+      k = "other statements"
+      if ($0 ~ /COPY batch_reports/) k = "COPY batch_reports (binary, into the staging table)"
+      else if ($0 ~ /COPY batch_revisions/) k = "COPY batch_revisions (binary, into the staging table)"
+      else if ($0 ~ /WITH inserted AS/) k = "INSERT ... SELECT from staging into reports + report_revisions"
+      else if ($0 ~ /INSERT INTO aggregate_rollups/) k = "INSERT ... ON CONFLICT into aggregate_rollups (sums of the batch)"
+      else if ($0 ~ /CREATE TEMP TABLE/) k = "CREATE TEMP TABLE (staging)"
+      else if ($0 ~ /SELECT r.credit_code/) k = "identity look-ups (previous year, existing)"
+      else if ($0 ~ /statement: COMMIT/) k = "COMMIT"
+      t[k] += d; all += d }
+    END { for (k in t) printf "      %6.1f s (%4.1f %% of the import) %s\n", t[k] / 1000, 100 * t[k] / 1000 / total, k
+          printf "      %6.1f s (%4.1f %% of the import) in the service alone (read, parse, validate, respond)\n", total - all / 1000, 100 * (total - all / 1000) / total }' |
+    sort -k1,1nr | tee -a "$summary"
+}
+run_import 20000000
 
 log "exporting what the service stored (COPY ... TO) and timing psql \\copy of it into the truncated tables"
 copy_tables="reports report_revisions"
@@ -387,14 +392,20 @@ if [[ $DIAGNOSE == 1 ]]; then
   run_service 16 "diagnostic, planning tracked"
   stop_service
   say ""
-  say "### The service with Npgsql automatic preparation (connection string: Max Auto Prepare=32;Auto Prepare Min Usages=2)"
-  start_service ';Max Auto Prepare=32;Auto Prepare Min Usages=2'
+  tuned=';Max Auto Prepare=32;Auto Prepare Min Usages=2;Options=-c jit=off'
+  say "### The same service with two settings in its connection string only: '$tuned'"
+  say "    (Npgsql prepares statements it has seen twice, so the rollup upsert is no longer planned on every call;"
+  say "    PostgreSQL's JIT compiler is off for the service's sessions, so the bulk rollup is not JIT-compiled per batch)"
+  start_service "$tuned"
   warm_up 95000000
   for c in $CONCURRENCY; do
-    run_service "$c" "auto-prepare"
+    run_service "$c" "tuned"
     awk -v c="$c" -v s="$(awk -v n="$last_n" -v t="$last_s" 'BEGIN { print n / t }')" -v pn="${pgb_n[$c]}" -v ps="${pgb_s[$c]}" 'BEGIN {
-      printf "    auto-prepare c=%d: %.1f reports/s = %.3f x the pgbench tps of part 1\n", c, s, s / (pn / ps) }' | tee -a "$summary"
+      printf "RESULT tuned ingestion c=%d: %.1f reports/s = %.3f x the pgbench tps of part 1\n", c, s, s / (pn / ps) }' | tee -a "$summary"
   done
+  run_import 30000000
+  awk -v i="$import_s" -v c="$copy_s" -v n="$BULK_COUNT" 'BEGIN {
+    printf "RESULT tuned bulk: import %.1f s (%.0f reports/s), ratio to the copy of part 2: %.3f\n", i, n / i, c / i }' | tee -a "$summary"
 fi
 
 say ""

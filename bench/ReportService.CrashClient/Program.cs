@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Net;
+
+namespace ReportService.CrashClient;
+
+/// <summary>
+/// The client of the crash-consistency run (bench/crash/run.sh, docs/crash-consistency.md). Loopback only,
+/// bounded in count and time, stops by itself.
+///
+///   submit: W workers POST distinct generated reports to /v1/reports, each with its own Idempotency-Key, and
+///           write every attempt to a ledger; an unknown outcome (timeout, refused or reset connection, 5xx)
+///           is retried with the same key and body until the answer is definitive or time runs out.
+///   verify: checks the ledger against the service (GET by id, aggregates) and the tables (SQL).
+///   drain:  POSTs one large NDJSON batch and checks that the answer arrives complete (bench/crash/drain.sh
+///           sends SIGTERM to the service while it runs).
+/// </summary>
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        if (args.Length == 0 || args[0] is not ("submit" or "verify" or "drain"))
+        {
+            await Console.Error.WriteLineAsync(
+                "usage: submit --url URL --ledger FILE [--workers W] [--seconds S] [--resolve-seconds R] [--max-reports N]\n" +
+                "              [--stop-file FILE] [--attempt-timeout T] [--seed X] [--run RUNID] [--code-base K]\n" +
+                "       verify --url URL --ledger FILE --db CONNECTION_STRING\n" +
+                "       drain  --url URL --lines N [--seed X] [--started-file FILE] [--timeout-seconds T] [--code-base K]");
+            return 2;
+        }
+
+        var options = Options.Parse(args.AsSpan(1));
+        var url = new Uri(options.String("url"));
+        if (!IPAddress.TryParse(url.Host, out var address) || !IPAddress.IsLoopback(address))
+        {
+            await Console.Error.WriteLineAsync($"refusing {url.Host}: this client only talks to a loopback address (127.0.0.1, ::1)");
+            return 2;
+        }
+
+        return args[0] switch
+        {
+            "submit" => await Submitter.RunAsync(url, options),
+            "verify" => await Verifier.RunAsync(url, options),
+            _ => await Drain.RunAsync(url, options),
+        };
+    }
+}
+
+internal sealed class Options
+{
+    private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
+
+    public static Options Parse(ReadOnlySpan<string> args)
+    {
+        var options = new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"expected --name value, got '{args[i]}'");
+            }
+
+            options.values[args[i][2..]] = args[++i];
+        }
+
+        return options;
+    }
+
+    public string String(string name, string? fallback = null) =>
+        values.TryGetValue(name, out var value) ? value : fallback ?? throw new ArgumentException($"--{name} is required");
+
+    public int Int(string name, int? fallback = null) =>
+        values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture)
+        : fallback ?? throw new ArgumentException($"--{name} is required");
+
+    public double Double(string name, double? fallback = null) =>
+        values.TryGetValue(name, out var value) ? double.Parse(value, CultureInfo.InvariantCulture)
+        : fallback ?? throw new ArgumentException($"--{name} is required");
+}

@@ -162,10 +162,10 @@ internal static class Submitter
             if (status >= 500)
             {
                 var retryAfter = response.Headers.RetryAfter?.Delta;
-                return new AttemptOutcome(AttemptOutcome.Unknown, status, null, $"HTTP {status}: {text}", retryAfter);
+                return new AttemptOutcome(AttemptOutcome.Unknown, status, null, $"HTTP {status}{TraceOf(text)}: {text}", retryAfter);
             }
 
-            return new AttemptOutcome(AttemptOutcome.Refused, status, null, $"HTTP {status}: {text}");
+            return new AttemptOutcome(AttemptOutcome.Refused, status, null, $"HTTP {status}{TraceOf(text)}: {text}");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
@@ -182,6 +182,20 @@ internal static class Submitter
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>" trace T" for a problem+json body with a traceId (it leads to the service's log lines), else "".</summary>
+    private static string TraceOf(string text)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            return json.RootElement.TryGetProperty("traceId", out var trace) ? " trace " + trace.GetString() : "";
+        }
+        catch (JsonException)
+        {
+            return "";
+        }
+    }
 
     private sealed class Stats
     {

@@ -151,7 +151,7 @@ internal static class Verifier
                 // The key's record predates the last attempt: an earlier attempt committed and its answer was lost.
                 v.Replayed++;
                 var committedBy = entry.Attempts.LastOrDefault(a => a.Started <= record.CreatedAt);
-                v.ReplayNotes.Add($"{key}: stored at {record.CreatedAt:HH:mm:ss.fff} by attempt {committedBy?.Number} ({committedBy?.Detail}), " +
+                v.ReplayNotes.Add($"{key}: stored at {record.CreatedAt:HH:mm:ss.fff} by attempt {committedBy?.Number} ({Short(committedBy?.Detail)}), " +
                                   $"acknowledged by attempt {entry.Attempts[^1].Number} of {entry.Attempts.Count}");
             }
         }
@@ -490,6 +490,8 @@ internal static class Verifier
     }
 
     private static string Truncate(string s) => s.Length <= 300 ? s : s[..300] + "…";
+
+    private static string Short(string? s) => s is null ? "" : s.Length <= 60 ? s : s[..60] + "…";
 
     private sealed class Verification
     {

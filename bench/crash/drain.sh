@@ -8,25 +8,28 @@
 #   SIGTERM. The case passes when the request was still running at SIGTERM, its answer is 200 with every
 #   line answered and accepted, every line is stored (SQL count), and the service then exits 0.
 #
-# Cases (DRAIN_CASES, default "default short-timeout"):
+# Cases (DRAIN_CASES, default "default long-timeout short-timeout"):
 #   default        the service as deployed: the host's shutdown timeout (HostOptions.ShutdownTimeout, 30 s
-#                  by default) must cover the rest of the request
+#                  by default) must cover the rest of the request. On a busy machine a 60 MiB batch can
+#                  take longer, and then this case fails: Kestrel aborts the request at the deadline.
+#   long-timeout   DOTNET_shutdownTimeoutSeconds=120 (the host's own setting): the same check with a longer
+#                  drain, the configuration fix for long batches
 #   short-timeout  DOTNET_shutdownTimeoutSeconds=1 (the host's own setting): what happens to a request that
 #                  outlasts the shutdown timeout. Kestrel aborts it; the case passes when the service still
 #                  exits 0 and what the cut-off batch stored is all of it or nothing (the client's answer is
 #                  reported, not required)
 #
-# Usage: bench/crash/drain.sh      (1-3 minutes; run as root on Debian 12 with the .NET SDK)
+# Usage: bench/crash/drain.sh      (2-5 minutes; run as root on Debian 12 with the .NET SDK)
 # Environment: DRAIN_LINES [12000] (the endpoint takes <= 64 MiB; 12,000 generated reports are ~60 MiB),
-#   DRAIN_DELAY [2], DRAIN_CASES, DRAIN_MAX_SECONDS [600], CRASH_RESULTS [bench/crash/results].
+#   DRAIN_DELAY [2], DRAIN_CASES, DRAIN_MAX_SECONDS [900], CRASH_RESULTS [bench/crash/results].
 set -euo pipefail
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$root"
 
 LINES=${DRAIN_LINES:-12000}
 DELAY=${DRAIN_DELAY:-2}
-CASES=${DRAIN_CASES:-default short-timeout}
-MAX_SECONDS=${DRAIN_MAX_SECONDS:-600}
+CASES=${DRAIN_CASES:-default long-timeout short-timeout}
+MAX_SECONDS=${DRAIN_MAX_SECONDS:-900}
 RESULTS_DIR=${CRASH_RESULTS:-$root/bench/crash/results}
 
 work=$(mktemp -d /tmp/rs-drain.XXXXXX)
@@ -93,8 +96,9 @@ for case_name in $CASES; do
   env_extra=()
   case $case_name in
     default) ;;
+    long-timeout) env_extra=(DOTNET_shutdownTimeoutSeconds=120) ;;
     short-timeout) env_extra=(DOTNET_shutdownTimeoutSeconds=1) ;;
-    *) die "unknown case '$case_name' (default, short-timeout)" ;;
+    *) die "unknown case '$case_name' (default, long-timeout, short-timeout)" ;;
   esac
   slog="$work/service-$case_name.log"
   log "case $case_name: starting the service on $url ${env_extra[*]}"
@@ -146,7 +150,7 @@ for case_name in $CASES; do
   ok=1
   [[ $running_at_term == yes ]] || { say "  FAIL: the request had finished before SIGTERM; raise DRAIN_LINES or lower DRAIN_DELAY"; ok=0; }
   [[ $service_rc == 0 ]] || { say "  FAIL: the service exited with $service_rc"; ok=0; }
-  if [[ $case_name == default ]]; then
+  if [[ $case_name != short-timeout ]]; then
     [[ $client_rc == 0 ]] || { say "  FAIL: the in-flight request was not answered completely"; ok=0; }
     [[ $stored == "$LINES" ]] || { say "  FAIL: $stored reports stored, $LINES expected"; ok=0; }
   else

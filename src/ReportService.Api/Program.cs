@@ -9,7 +9,12 @@ using ReportService.Statutory.Validation;
 
 // `--migrate`: migrate the database and exit (the Helm migration Job); kept out of the configuration's arguments.
 var migrateOnly = args.Contains(MigrateCommand.Argument);
-var builder = WebApplication.CreateBuilder(args.Where(arg => arg != MigrateCommand.Argument).ToArray());
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args.Where(arg => arg != MigrateCommand.Argument).ToArray(),
+    // appsettings.json sits beside the binaries; a service started from another directory must still find it.
+    ContentRootPath = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json")) ? null : AppContext.BaseDirectory,
+});
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.ReportBodyBytes);
 builder.Services.ConfigureHttpJsonOptions(json => ReportJson.Configure(json.SerializerOptions));

@@ -62,7 +62,7 @@ internal sealed partial class ClientErrorExceptionHandler(IProblemDetailsService
                 Detail = status switch
                 {
                     < 500 => exception.Message,
-                    StatusCodes.Status503ServiceUnavailable => "The database is unavailable. Nothing was stored; retry after the Retry-After delay (with the same Idempotency-Key for a submission).",
+                    StatusCodes.Status503ServiceUnavailable => "The database is unavailable. Retry after the Retry-After delay. A write whose commit was cut off may have been stored: retry a submission with the same Idempotency-Key (it returns the first answer), and re-read a report before correcting it again.",
                     _ => "The server could not complete the request. Quote the traceId when reporting it.",
                 },
             },

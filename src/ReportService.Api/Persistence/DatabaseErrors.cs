@@ -30,6 +30,10 @@ internal static class DatabaseErrors
                     return true;
                 case NpgsqlException when e.InnerException is null:
                     return e.Message.Contains("connection", StringComparison.OrdinalIgnoreCase);
+                // The connection broke inside a transaction: the next command finds the transaction gone.
+                case InvalidOperationException when e.Message.Contains("ransaction", StringComparison.Ordinal)
+                                                   && e.Message.Contains("completed", StringComparison.Ordinal):
+                    return true;
             }
         }
 

@@ -40,8 +40,8 @@ internal sealed class ContractOperationFilter : IOperationFilter
         [StatusCodes.Status422UnprocessableEntity] = "A rule of severity error failed: `violations` lists every violation with its rule and cells. Nothing was stored.",
         [StatusCodes.Status428PreconditionRequired] = "If-Match is missing: a correction must name the revision it corrects (the ETag of GET /v1/reports/{id}).",
         [StatusCodes.Status500InternalServerError] = "An unexpected error (a write is stored whole or not at all). Quote the `traceId` when reporting it.",
-        [StatusCodes.Status503ServiceUnavailable] = "The database is unreachable or not yet migrated. Nothing was stored: retry after Retry-After " +
-            "(a submission with the same Idempotency-Key).",
+        [StatusCodes.Status503ServiceUnavailable] = "The database is unreachable or not yet migrated: retry after Retry-After. A write whose commit was cut off " +
+            "may have been stored: retry a submission with the same Idempotency-Key (it returns the first answer).",
     };
 
     private static readonly Dictionary<string, string> ParameterDescriptions = new()

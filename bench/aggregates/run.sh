@@ -23,7 +23,7 @@
 #          c  /v1/aggregates?region=141122&year=2024&groupBy=township
 #          d  /v1/aggregates/outcomes?region=1411&year=2024
 #
-# Usage: bench/aggregates/run.sh     (about 35-60 minutes; run as root on Debian 12 with the .NET SDK and node)
+# Usage: bench/aggregates/run.sh     (about 45-75 minutes on 2 cores; run as root on Debian 12 with the .NET SDK and node)
 #
 # Everything is loopback only: a throwaway PostgreSQL cluster (scripts/local-postgres.sh) and the service
 # (Release, ASPNETCORE_ENVIRONMENT=Production) on 127.0.0.1. Both are stopped and the cluster destroyed at

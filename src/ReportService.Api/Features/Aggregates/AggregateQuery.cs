@@ -22,12 +22,17 @@ internal static class AggregateQuery
     public static readonly IReadOnlyDictionary<string, int> ColumnIndex =
         CellColumns.All.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
 
+    private const int MaxListedYears = 50;
+
     private static readonly string SumList = string.Join(", ", CellColumns.All.Select(c => $"coalesce(sum(r.{c.Name}), 0)"));
 
     public static async Task<List<AggregateRow>> RunAsync(NpgsqlConnection connection, AggregateFilter filter, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand { Connection = connection };
         command.CommandText = Sql(filter, command.Parameters);
+        // The statement is long (a sum per cell column) and its text depends only on the grouping and the
+        // filters used: prepared once per connection, later requests skip parsing and planning.
+        await command.PrepareAsync(cancellationToken);
         var rows = new List<AggregateRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var keys = filter.GroupBy.Count;
@@ -66,16 +71,26 @@ internal static class AggregateQuery
             .Append(" FROM aggregate_rollups r WHERE r.grain = @grain AND r.scope = @scope");
         parameters.Add(new NpgsqlParameter("grain", NpgsqlDbType.Smallint) { Value = GrainFor(filter) });
         parameters.Add(new NpgsqlParameter("scope", NpgsqlDbType.Text) { Value = ContractEnums.Name(filter.Scope) });
-        if (filter.FromYear is { } from)
+        if (filter is { FromYear: { } first, ToYear: { } last } && last - first < MaxListedYears)
         {
-            sql.Append(" AND r.year >= @from");
-            parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.Integer) { Value = from });
+            // A list of years, not a range: on the key (grain, scope, year, region_code, …) a range on year
+            // stops the region bounds from narrowing the scan; equality on each year lets them.
+            sql.Append(" AND r.year = ANY(@years)");
+            parameters.Add(new NpgsqlParameter("years", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = Enumerable.Range(first, last - first + 1).ToArray() });
         }
-
-        if (filter.ToYear is { } to)
+        else
         {
-            sql.Append(" AND r.year <= @to");
-            parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.Integer) { Value = to });
+            if (filter.FromYear is { } from)
+            {
+                sql.Append(" AND r.year >= @from");
+                parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.Integer) { Value = from });
+            }
+
+            if (filter.ToYear is { } to)
+            {
+                sql.Append(" AND r.year <= @to");
+                parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.Integer) { Value = to });
+            }
         }
 
         if (filter.RegionPrefix is { } prefix)

@@ -14,8 +14,8 @@
 #      planning time), and parts 1 and 2 again with two settings in the service's connection string (Npgsql
 #      automatic statement preparation; PostgreSQL's JIT off): a configuration change only, no code changed.
 #
-# Usage: bench/ingestion/run.sh          (about 13-16 minutes on a quiet machine; as root on Debian 12 with
-#                                        the .NET 10 SDK; plus up to BENCH_LOAD_WAIT waiting for a quiet machine)
+# Usage: bench/ingestion/run.sh          (about 10-13 minutes, as root on Debian 12 with the .NET 10 SDK,
+#                                        plus up to BENCH_LOAD_WAIT waiting for a quiet machine)
 #
 # What is measured is the committed HEAD (git archive into a temporary directory, published in Release), so
 # that builds and edits in the working tree during the run cannot change the binaries under test;

@@ -3,20 +3,32 @@ using ReportService.Api.Features.Regions;
 using ReportService.Api.Features.Reports;
 using ReportService.Api.Features.Rules;
 using ReportService.Api.Infrastructure;
+using ReportService.Api.Infrastructure.Security;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Validation;
 
 // `--migrate`: migrate the database and exit (the Helm migration Job); kept out of the configuration's arguments.
 var migrateOnly = args.Contains(MigrateCommand.Argument);
+// `--mint-token ...`: print a development token signed with Auth:SigningKey and exit.
+var (mintToken, mintArguments, otherArgs) = MintTokenCommand.Split(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
-    Args = args.Where(arg => arg != MigrateCommand.Argument).ToArray(),
+    Args = otherArgs.Where(arg => arg != MigrateCommand.Argument).ToArray(),
     // appsettings.json sits beside the binaries; a service started from another directory must still find it.
     ContentRootPath = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json")) ? null : AppContext.BaseDirectory,
 });
 
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestLimits.ReportBodyBytes);
+if (mintToken)
+{
+    return MintTokenCommand.Run(builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions(), mintArguments, Console.Out, Console.Error);
+}
+
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.MaxRequestBodySize = RequestLimits.ReportBodyBytes;
+    kestrel.AddServerHeader = false;
+});
 builder.Services.ConfigureHttpJsonOptions(json => ReportJson.Configure(json.SerializerOptions));
 builder.Logging.Configure(logging => logging.ActivityTrackingOptions =
     ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
@@ -30,6 +42,9 @@ builder.Services.AddReportServiceTelemetry(builder.Configuration);
 builder.Services.AddReportServiceProblemDetails();
 builder.Services.AddReportServiceOpenApi();
 builder.Services.AddReportsDatabase();
+builder.Services.AddReportServiceAuth(builder.Configuration);
+builder.Services.AddReportServiceRateLimiting(builder.Configuration);
+builder.Services.AddReportServiceTimeouts(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(_ => RegionDirectory.Load());
 builder.Services.AddSingleton(services => new ReportValidator(
@@ -42,15 +57,28 @@ if (migrateOnly)
     return await MigrateCommand.RunAsync(app);
 }
 
+AuthSetup.EnsureConfigured(app.Services);
+
 app.UseReportServiceTelemetry();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
+
 app.UseReportServiceOpenApi();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+app.UseRequestTimeouts();
 
 app.MapReportsEndpoints();
-app.MapRulesEndpoints();
-app.MapRegionsEndpoints();
-app.MapAggregatesEndpoints();
+var publicData = app.MapGroup("").RequireAuthorization(Policies.ReadPublicData);
+publicData.MapRulesEndpoints();
+publicData.MapRegionsEndpoints();
+publicData.MapAggregatesEndpoints();
 app.MapHealthEndpoints();
 
 app.Run();

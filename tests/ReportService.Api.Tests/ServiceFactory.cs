@@ -68,10 +68,73 @@ public class ServiceFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The development signing key the service under test trusts.</summary>
+    public const string SigningKey = "report-service-tests-signing-key-0123456789";
+
+    /// <summary>
+    /// A token the service under test accepts. Valid from well before the fixed clock of the tests to well
+    /// after the real time, so that it holds whichever clock the token validation reads.
+    /// </summary>
+    public static string Token(
+        string scopes = "reports:write reports:read",
+        string[]? creditCodes = null,
+        string[]? regions = null,
+        string subject = "test-subject",
+        string client = "test-client",
+        DateTime? notBefore = null,
+        DateTime? expires = null,
+        string signingKey = SigningKey,
+        string? audience = null)
+    {
+        var claims = new Dictionary<string, object> { ["sub"] = subject, ["client_id"] = client, ["scope"] = scopes };
+        if (creditCodes is not null)
+        {
+            claims["credit_codes"] = creditCodes;
+        }
+
+        if (regions is not null)
+        {
+            claims["region_prefixes"] = regions;
+        }
+
+        var options = new ReportService.Api.Infrastructure.Security.AuthOptions { SigningKey = signingKey };
+        if (audience is not null)
+        {
+            options.Audience = audience;
+        }
+
+        return ReportService.Api.Infrastructure.Security.MintTokenCommand.Mint(options, claims,
+            notBefore ?? FixedClock.Default.GetUtcNow().UtcDateTime.AddDays(-1), expires ?? DateTime.UtcNow.AddDays(1));
+    }
+
+    /// <summary>Tokens of every client this factory creates: writes and reads for every region, unless a test says otherwise.</summary>
+    protected virtual string? DefaultToken => Token(regions: ["*"]);
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        if (DefaultToken is { } token)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    /// <summary>A client that sends this token, or none.</summary>
+    public HttpClient CreateClient(string? token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = token is null ? null : new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Reports", ConnectionString);
+        builder.UseSetting("Auth:SigningKey", SigningKey);
+        // The tests send many requests quickly from one client; RateLimitTests checks the limit itself.
+        builder.UseSetting("RateLimiting:PermitsPerSecond", "100000");
+        builder.UseSetting("RateLimiting:Burst", "100000");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(FixedClock.Default)));
     }
 }

@@ -34,6 +34,13 @@ internal static class OpenApiSetup
                 }
             }
 
+            options.AddSecurityDefinition(Security.BearerScheme.Id, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = Security.BearerScheme.Description,
+            });
             options.SupportNonNullableReferenceTypes();
             options.CustomSchemaIds(type => type.Name);
             // OpenAPI 3.0 ignores siblings of $ref: wrap references in allOf so that properties keep their descriptions.

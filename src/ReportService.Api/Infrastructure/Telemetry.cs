@@ -41,6 +41,14 @@ internal static class Telemetry
     public static readonly Counter<long> BatchLines = Meter.CreateCounter<long>(
         "reportservice.batch.lines", "{line}", "Bulk import lines, by status");
 
+    /// <summary>Requests refused with 429 by the per-client rate limit.</summary>
+    public static readonly Counter<long> RateLimited = Meter.CreateCounter<long>(
+        "reportservice.requests.rate_limited", "{request}", "Requests refused by the per-client rate limit");
+
+    /// <summary>Writes refused because the token does not grant the report's agency (403), by operation.</summary>
+    public static readonly Counter<long> WritesForbidden = Meter.CreateCounter<long>(
+        "reportservice.writes.forbidden", "{report}", "Writes refused because the token does not grant the agency, by operation");
+
     /// <summary>Aggregate query durations, by endpoint and rollup grain.</summary>
     public static readonly Histogram<double> AggregateDuration = Meter.CreateHistogram<double>(
         "reportservice.aggregate.duration", "s", "Time to compute an aggregate answer in the database, by endpoint and grain");

@@ -48,7 +48,14 @@ internal sealed class StoredRevision
 
     public DateTimeOffset SubmittedAt { get; set; }
 
+    /// <summary>The token's subject (<c>sub</c>) of the write.</summary>
     public string? SubmittedBy { get; set; }
+
+    /// <summary>The OAuth2 client of the write.</summary>
+    public string? SubmittedClient { get; set; }
+
+    /// <summary>submit, correct or import (<see cref="RevisionOperations"/>).</summary>
+    public required string Operation { get; set; }
 
     /// <summary>SHA-256 of the submitted body, hex.</summary>
     public required string ContentHash { get; set; }
@@ -73,4 +80,12 @@ internal sealed class IdempotencyRecord
     public int Revision { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>How a revision came to be (report_revisions.operation, copied into audit_events).</summary>
+internal static class RevisionOperations
+{
+    public const string Submit = "submit";
+    public const string Correct = "correct";
+    public const string Import = "import";
 }

@@ -44,6 +44,8 @@ internal sealed class ReportsDbContext(DbContextOptions<ReportsDbContext> option
             revision.Property(r => r.Revision).HasColumnName("revision");
             revision.Property(r => r.SubmittedAt).HasColumnName("submitted_at");
             revision.Property(r => r.SubmittedBy).HasColumnName("submitted_by");
+            revision.Property(r => r.SubmittedClient).HasColumnName("submitted_client");
+            revision.Property(r => r.Operation).HasColumnName("operation");
             revision.Property(r => r.ContentHash).HasColumnName("content_hash");
             revision.Property(r => r.Body).HasColumnName("body").HasColumnType("jsonb");
             revision.Property(r => r.Warnings).HasColumnName("warnings").HasColumnType("jsonb");

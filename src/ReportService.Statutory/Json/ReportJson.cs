@@ -10,6 +10,12 @@ public static class ReportJson
     public const int MaxDepth = 32;
 
     /// <summary>
+    /// Longest string value or property name, in bytes as sent (escapes counted as sent): 100,000 bytes is
+    /// over 30,000 Chinese characters, far more than any section of a report needs.
+    /// </summary>
+    public const int MaxStringBytes = 100_000;
+
+    /// <summary>
     /// Strict options: camelCase names, enums as camelCase strings, no unknown or duplicate properties, no
     /// null for required text, no numbers in strings.
     /// </summary>

@@ -94,6 +94,11 @@ public static partial class ReportReader
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (TooLong(ref reader, utf8, out malformed))
+            {
+                return false;
+            }
+
             var isFormat = reader.ValueTextEquals("format"u8);
             reader.Read();
             if (isFormat)
@@ -107,7 +112,23 @@ public static partial class ReportReader
                 format = reader.GetString();
             }
 
-            reader.Skip();
+            // Skip the value, checking the length of every string in it.
+            var depth = reader.CurrentDepth;
+            if (TooLong(ref reader, utf8, out malformed))
+            {
+                return false;
+            }
+
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                while (reader.Read() && !(reader.CurrentDepth == depth && reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray))
+                {
+                    if (TooLong(ref reader, utf8, out malformed))
+                    {
+                        return false;
+                    }
+                }
+            }
         }
 
         // Read to the end so that a truncated body is reported as not JSON, not as a missing format.
@@ -116,6 +137,74 @@ public static partial class ReportReader
         }
 
         return true;
+    }
+
+    private static bool TooLong(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, out ReportReadResult? malformed)
+    {
+        if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueSpan.Length > ReportJson.MaxStringBytes)
+        {
+            var at = PointerAt(utf8, reader.TokenStartIndex);
+            var what = reader.TokenType == JsonTokenType.PropertyName ? "A property name" : "The string";
+            malformed = new ReportReadResult.Malformed($"{what} at {(at.Length == 0 ? "the top level" : at)} is longer than {ReportJson.MaxStringBytes} bytes.", at);
+            return true;
+        }
+
+        malformed = null;
+        return false;
+    }
+
+    /// <summary>The RFC 6901 pointer of the value (or property name) that starts at a byte offset.</summary>
+    private static string PointerAt(ReadOnlySpan<byte> utf8, long offset)
+    {
+        var reader = new Utf8JsonReader(utf8, PeekOptions);
+        var containers = new Stack<(bool IsArray, int Next, string? Segment)>();
+        var path = new List<string>();
+        while (reader.Read())
+        {
+            string? segment = null;
+            if (reader.TokenType == JsonTokenType.PropertyName)
+            {
+                segment = reader.GetString()!;
+                if (reader.TokenStartIndex == offset || !reader.Read())
+                {
+                    return Pointer(path, segment);
+                }
+            }
+            else if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray)
+            {
+                if (containers.Pop().Segment is not null)
+                {
+                    path.RemoveAt(path.Count - 1);
+                }
+
+                continue;
+            }
+            else if (containers.TryPeek(out var container) && container.IsArray)
+            {
+                containers.Pop();
+                containers.Push(container with { Next = container.Next + 1 });
+                segment = container.Next.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (reader.TokenStartIndex == offset)
+            {
+                return Pointer(path, segment);
+            }
+
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                containers.Push((reader.TokenType == JsonTokenType.StartArray, 0, segment));
+                if (segment is not null)
+                {
+                    path.Add(segment);
+                }
+            }
+        }
+
+        return "";
+
+        static string Pointer(List<string> path, string? last) =>
+            string.Concat(path.Append(last).OfType<string>().Select(s => "/" + s.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)));
     }
 
     private static bool ParsesAs(ReadOnlySpan<byte> utf8, Type type)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using ReportService.Api.Infrastructure.Security;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Identity;
 using ReportService.Statutory.Model;
@@ -56,12 +57,15 @@ internal static class ReportRecords
         UpdatedAt = stored.UpdatedAt,
     };
 
-    public static StoredRevision NewRevision(Guid reportId, int revision, byte[] body, IEnumerable<Violation> warnings, DateTimeOffset now, string? submittedBy) => new()
+    public static StoredRevision NewRevision(
+        Guid reportId, int revision, byte[] body, IEnumerable<Violation> warnings, DateTimeOffset now, Caller caller, string operation) => new()
     {
         ReportId = reportId,
         Revision = revision,
         SubmittedAt = now,
-        SubmittedBy = submittedBy,
+        SubmittedBy = caller.Subject,
+        SubmittedClient = caller.Client,
+        Operation = operation,
         ContentHash = Hash(body),
         Body = System.Text.Encoding.UTF8.GetString(body),
         Warnings = StoredWarnings.Serialize(warnings),

@@ -46,6 +46,12 @@ public sealed class StoredReportResponse
     /// <summary>Who submitted this revision (the token's subject), when known.</summary>
     public string? SubmittedBy { get; init; }
 
+    /// <summary>The OAuth2 client that wrote it (the token's <c>client_id</c>), when known.</summary>
+    public string? SubmittedClient { get; init; }
+
+    /// <summary>How it was written: <c>submit</c>, <c>correct</c> or <c>import</c>.</summary>
+    public required string Operation { get; init; }
+
     /// <summary>SHA-256 (hex) of the body as submitted.</summary>
     public required string ContentHash { get; init; }
 

@@ -16,7 +16,7 @@ internal static class StoredReportReader
             where r.Id == id
             join v in db.Revisions.AsNoTracking() on r.Id equals v.ReportId
             where v.Revision == (revision ?? r.CurrentRevision)
-            select new { r.CurrentRevision, v.Revision, v.SubmittedAt, v.SubmittedBy, v.ContentHash, v.Warnings, v.Body })
+            select new { r.CurrentRevision, v.Revision, v.SubmittedAt, v.SubmittedBy, v.SubmittedClient, v.Operation, v.ContentHash, v.Warnings, v.Body })
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null)
         {
@@ -32,6 +32,8 @@ internal static class StoredReportReader
             Status = ReportStatus.Accepted,
             SubmittedAt = row.SubmittedAt,
             SubmittedBy = row.SubmittedBy,
+            SubmittedClient = row.SubmittedClient,
+            Operation = row.Operation,
             ContentHash = row.ContentHash,
             Warnings = RuleViolation.From(StoredWarnings.Deserialize(row.Warnings), language),
             Report = body.RootElement.Clone(),

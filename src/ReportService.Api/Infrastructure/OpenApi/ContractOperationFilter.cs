@@ -30,6 +30,9 @@ internal sealed class ContractOperationFilter : IOperationFilter
     {
         [StatusCodes.Status400BadRequest] = "The request is malformed: the body is not JSON or a value has the wrong JSON type (`pointer` names it), " +
             "or a query parameter or header is invalid (`parameter` names the query parameter). Nothing was stored.",
+        [StatusCodes.Status401Unauthorized] = "No bearer token, or the token was refused (expired, wrong audience or issuer, bad signature): `detail` says which.",
+        [StatusCodes.Status403Forbidden] = "The token lacks the scope the operation needs, or (writes) it does not grant the report's agency: " +
+            "a writer's token names the credit codes (`credit_codes`) and region code prefixes (`region_prefixes`) it may write for. Nothing was stored.",
         [StatusCodes.Status404NotFound] = "There is no such resource (report, revision or region code).",
         [StatusCodes.Status409Conflict] = "The agency already has a report for this year and scope: `existing` is its URL and `existingId` its id. " +
             "Correct that report with PUT instead; nothing was stored.",
@@ -39,6 +42,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
         [StatusCodes.Status415UnsupportedMediaType] = "The body is not of an accepted media type (a report: `application/json`; a batch: `application/x-ndjson`).",
         [StatusCodes.Status422UnprocessableEntity] = "A rule of severity error failed: `violations` lists every violation with its rule and cells. Nothing was stored.",
         [StatusCodes.Status428PreconditionRequired] = "If-Match is missing: a correction must name the revision it corrects (the ETag of GET /v1/reports/{id}).",
+        [StatusCodes.Status429TooManyRequests] = "This client sent more requests than it may (a token bucket per client): retry after Retry-After. Nothing was stored.",
         [StatusCodes.Status500InternalServerError] = "An unexpected error (a write is stored whole or not at all). Quote the `traceId` when reporting it.",
         [StatusCodes.Status503ServiceUnavailable] = "The database is unreachable or not yet migrated: retry after Retry-After. A write whose commit was cut off " +
             "may have been stored: retry a submission with the same Idempotency-Key (it returns the first answer).",
@@ -65,7 +69,35 @@ internal sealed class ContractOperationFilter : IOperationFilter
         var note = operation.OperationId is { } id && OperationNotes.All.TryGetValue(id, out var found) ? found : new OperationNote();
         DescribeParameters(operation, note, context);
         DescribeRequestBody(operation, note, context.Document);
+        DescribeSecurity(operation, context);
         DescribeResponses(operation, note, context);
+    }
+
+    /// <summary>Who may call: the bearer scheme and scope per the endpoint's policy, and the statuses that follow from it.</summary>
+    private static void DescribeSecurity(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var policies = context.ApiDescription.ActionDescriptor.EndpointMetadata
+            .OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Select(a => a.Policy).OfType<string>().ToList();
+        if (policies.Count == 0)
+        {
+            return;
+        }
+
+        var responses = operation.Responses ??= [];
+        responses.TryAdd("429", new OpenApiResponse());
+        responses.TryAdd("401", new OpenApiResponse());
+        responses.TryAdd("403", new OpenApiResponse());
+        var bearer = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Security.BearerScheme.Id, context.Document)] = [] };
+        var (requirements, who) = policies switch
+        {
+            _ when policies.Contains(Security.Policies.Write) =>
+                (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `reports:write` that grants the report's agency."),
+            _ when policies.Contains(Security.Policies.ReadReports) =>
+                (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `reports:read` (unless the service is configured with public reports)."),
+            _ => (new List<OpenApiSecurityRequirement> { new(), bearer }, "Public data: no token needed (unless the service is configured to require `reports:read`)."),
+        };
+        operation.Security = requirements;
+        operation.Description = string.IsNullOrEmpty(operation.Description) ? who : operation.Description + " " + who;
     }
 
     private static void DescribeParameters(OpenApiOperation operation, OperationNote note, OperationFilterContext context)
@@ -176,7 +208,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
                 {
                     [ProblemJson] = new OpenApiMediaType { Schema = ProblemSchema(status, context) },
                 };
-                if (status == StatusCodes.Status503ServiceUnavailable)
+                if (status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests)
                 {
                     AddHeader(response, new HeaderNote("Retry-After", "Seconds to wait before retrying.", Required: true), JsonSchemaType.Integer);
                 }

@@ -121,7 +121,7 @@ internal static class OperationNotes
                 "`application/jsonl` and `application/json-seq` are accepted as the same. At most 20,000 lines and 64 MiB; a line has at most 1 MiB.",
             Responses = new Dictionary<int, string>
             {
-                [StatusCodes.Status200OK] = "Every non-blank line answered on its own, in order: accepted, rejected or duplicate. 200 whatever the mix.",
+                [StatusCodes.Status200OK] = "Every non-blank line answered on its own, in order: accepted, rejected, duplicate or forbidden. 200 whatever the mix.",
             },
         },
         ["ListReports"] = new()

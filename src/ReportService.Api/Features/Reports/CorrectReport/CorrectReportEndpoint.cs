@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using ReportService.Api.Infrastructure;
+using ReportService.Api.Infrastructure.Security;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Model;
@@ -22,6 +23,7 @@ internal static class CorrectReportEndpoint
                 "The identity (agency.creditCode, year, agency.scope) cannot change.")
             .Accepts<Report>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -54,6 +56,13 @@ internal static class CorrectReportEndpoint
             return ReportProblems.NotFound(id);
         }
 
+        var caller = Caller.From(context.User);
+        if (!caller.MayWrite(stored.CreditCode, stored.RegionCode))
+        {
+            Telemetry.WritesForbidden.Add(1, new KeyValuePair<string, object?>("operation", Operation));
+            return caller.Forbidden(stored.CreditCode, stored.RegionCode);
+        }
+
         if (!Matches(ifMatch, stored.CurrentRevision))
         {
             return Stale(stored.CurrentRevision);
@@ -75,6 +84,13 @@ internal static class CorrectReportEndpoint
                 type: "https://report-service/problems/identity-changed");
         }
 
+        // The correction may move the agency to another region: the token must grant that one too.
+        if (!caller.MayWrite(report.Agency.CreditCode, report.Agency.RegionCode))
+        {
+            Telemetry.WritesForbidden.Add(1, new KeyValuePair<string, object?>("operation", Operation));
+            return caller.Forbidden(report.Agency.CreditCode, report.Agency.RegionCode);
+        }
+
         var (violations, rejection) = await ReportChecks.CheckAsync(report, validator, db, Operation, language, cancellationToken);
         if (rejection is not null)
         {
@@ -87,7 +103,7 @@ internal static class CorrectReportEndpoint
         ReportRecords.Describe(stored, report);
         stored.CurrentRevision = revision;
         stored.UpdatedAt = now;
-        ReportRecords.AddRevision(db, ReportRecords.NewRevision(id, revision, body.Utf8, violations, now, context.User.Identity?.Name), report);
+        ReportRecords.AddRevision(db, ReportRecords.NewRevision(id, revision, body.Utf8, violations, now, caller, RevisionOperations.Correct), report);
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -21,7 +21,7 @@ internal static class BulkReportWriter
         ["id", "credit_code", "year", "scope", "format", "agency_name", "region_code", "level", "kind", "published_on", "current_revision", "created_at", "updated_at"];
 
     private static readonly string[] RevisionColumns =
-        ["report_id", "revision", "submitted_at", "submitted_by", "content_hash", "body", "warnings", .. CellColumns.All.Select(c => c.Name)];
+        ["report_id", "revision", "submitted_at", "submitted_by", "submitted_client", "operation", "content_hash", "body", "warnings", .. CellColumns.All.Select(c => c.Name)];
 
     public static async Task<HashSet<Guid>> WriteAsync(ReportsDbContext db, IReadOnlyList<BulkReport> reports, CancellationToken cancellationToken)
     {
@@ -81,6 +81,17 @@ internal static class BulkReportWriter
                     {
                         await importer.WriteAsync(revision.SubmittedBy, NpgsqlDbType.Text, cancellationToken);
                     }
+
+                    if (revision.SubmittedClient is null)
+                    {
+                        await importer.WriteNullAsync(cancellationToken);
+                    }
+                    else
+                    {
+                        await importer.WriteAsync(revision.SubmittedClient, NpgsqlDbType.Text, cancellationToken);
+                    }
+
+                    await importer.WriteAsync(revision.Operation, NpgsqlDbType.Text, cancellationToken);
 
                     await importer.WriteAsync(revision.ContentHash, NpgsqlDbType.Char, cancellationToken);
                     await importer.WriteAsync(revision.Body, NpgsqlDbType.Jsonb, cancellationToken);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using ReportService.Api.Infrastructure;
+using ReportService.Api.Infrastructure.Security;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Model;
@@ -29,14 +30,16 @@ internal static class ImportReportsEndpoint
             .WithSummary("Bulk import of reports (NDJSON)")
             .WithDescription("For backfills: one report per line (application/x-ndjson), up to 20,000 lines and 64 MiB. " +
                 "Every line is checked and answered on its own: accepted (with its id and warnings), rejected (with its violations " +
-                "or what is wrong with its JSON) or duplicate (the agency already has that report). Accepted lines are stored " +
+                "or what is wrong with its JSON), duplicate (the agency already has that report) or forbidden (the token does not grant " +
+                "the line's agency). Accepted lines are stored " +
                 "together; the answer is 200 whatever the mix. Corrections are not imported: use PUT.")
             .Accepts<Report>("application/x-ndjson")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithMetadata(new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutAttribute(RequestTimeoutSetup.BatchPolicy));
 
     internal static async Task<Results<Ok<ImportReportsResponse>, ProblemHttpResult>> HandleAsync(
         HttpContext context, ReportValidator validator, ReportsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
@@ -71,6 +74,7 @@ internal static class ImportReportsEndpoint
         }
 
         var language = Languages.Preferred(request);
+        var caller = Caller.From(context.User);
         var answers = new ImportReportsLine?[lines.Count];
         var parsed = new List<(int Index, Report Report, byte[] Utf8)>();
         for (var i = 0; i < lines.Count; i++)
@@ -86,6 +90,14 @@ internal static class ImportReportsEndpoint
                     break;
                 case ReportReadResult.WrongFormat wrong:
                     answers[i] = new ImportReportsLine { Line = line, Status = ImportLineStatus.Rejected, Violations = RuleViolation.From([wrong.Violation], language) };
+                    break;
+                case ReportReadResult.Parsed ok when !caller.MayWrite(ok.Report.Agency.CreditCode, ok.Report.Agency.RegionCode):
+                    answers[i] = new ImportReportsLine
+                    {
+                        Line = line,
+                        Status = ImportLineStatus.Forbidden,
+                        Problem = caller.ForbiddenDetail(ok.Report.Agency.CreditCode, ok.Report.Agency.RegionCode),
+                    };
                     break;
                 case ReportReadResult.Parsed ok:
                     parsed.Add((i, ok.Report, utf8));
@@ -132,7 +144,7 @@ internal static class ImportReportsEndpoint
             {
                 firstLine[identity] = line;
                 var stored = ReportRecords.NewReport(report, now);
-                var revision = ReportRecords.NewRevision(stored.Id, 1, utf8, violations, now, context.User.Identity?.Name);
+                var revision = ReportRecords.NewRevision(stored.Id, 1, utf8, violations, now, caller, RevisionOperations.Import);
                 toStore.Add((index, new BulkReport(stored, revision, report), violations));
             }
         }
@@ -166,12 +178,14 @@ internal static class ImportReportsEndpoint
             Telemetry.BatchLines.Add(status.Count(), new KeyValuePair<string, object?>("status", ContractEnums.Name(status.Key)));
         }
 
+        Telemetry.WritesForbidden.Add(all.Count(a => a.Status == ImportLineStatus.Forbidden), new KeyValuePair<string, object?>("operation", "batch"));
         Telemetry.ReportsAccepted.Add(all.Count(a => a.Status == ImportLineStatus.Accepted), new KeyValuePair<string, object?>("operation", "batch"));
         return TypedResults.Ok(new ImportReportsResponse
         {
             Accepted = all.Count(a => a.Status == ImportLineStatus.Accepted),
             Rejected = all.Count(a => a.Status == ImportLineStatus.Rejected),
             Duplicates = all.Count(a => a.Status == ImportLineStatus.Duplicate),
+            Forbidden = all.Count(a => a.Status == ImportLineStatus.Forbidden),
             Lines = all,
         });
     }

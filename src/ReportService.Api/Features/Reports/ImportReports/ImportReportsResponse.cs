@@ -11,6 +11,8 @@ public enum ImportLineStatus
     Rejected,
     /// <summary>The agency already has a report for this year and scope (stored before, or earlier in this batch): nothing stored.</summary>
     Duplicate,
+    /// <summary>The token does not grant the line's agency (as a 403 of a single submission): nothing stored.</summary>
+    Forbidden,
 }
 
 /// <summary>The answer to a bulk import: one entry per non-empty line, in order.</summary>
@@ -25,6 +27,9 @@ public sealed class ImportReportsResponse
     /// <summary>Lines whose report already existed.</summary>
     public required int Duplicates { get; init; }
 
+    /// <summary>Lines refused because the token does not grant their agency.</summary>
+    public required int Forbidden { get; init; }
+
     /// <summary>Every non-empty line, in order.</summary>
     public required IReadOnlyList<ImportReportsLine> Lines { get; init; }
 }
@@ -35,7 +40,7 @@ public sealed class ImportReportsLine
     /// <summary>1-based line number in the request body.</summary>
     public required int Line { get; init; }
 
-    /// <summary>accepted, rejected or duplicate.</summary>
+    /// <summary>accepted, rejected, duplicate or forbidden.</summary>
     public required ImportLineStatus Status { get; init; }
 
     /// <summary>The stored report (accepted) or the existing one (duplicate).</summary>
@@ -54,7 +59,7 @@ public sealed class ImportReportsLine
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<RuleViolation>? Violations { get; init; }
 
-    /// <summary>For a line that is not a readable report: what is wrong (as the 400 of a single submission says).</summary>
+    /// <summary>For a line that is not a readable report, or whose agency the token does not grant: what is wrong (as the 400 of a single submission says).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Problem { get; init; }
 

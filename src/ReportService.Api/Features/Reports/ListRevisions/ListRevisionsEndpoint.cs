@@ -27,7 +27,7 @@ internal static class ListRevisionsEndpoint
         var revisions = await db.Revisions.AsNoTracking()
             .Where(v => v.ReportId == id)
             .OrderBy(v => v.Revision)
-            .Select(v => new { v.Revision, v.SubmittedAt, v.SubmittedBy, v.ContentHash })
+            .Select(v => new { v.Revision, v.SubmittedAt, v.SubmittedBy, v.SubmittedClient, v.Operation, v.ContentHash })
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new ListRevisionsResponse
         {
@@ -38,6 +38,8 @@ internal static class ListRevisionsEndpoint
                 Revision = v.Revision,
                 SubmittedAt = v.SubmittedAt,
                 SubmittedBy = v.SubmittedBy,
+                SubmittedClient = v.SubmittedClient,
+                Operation = v.Operation,
                 ContentHash = v.ContentHash,
                 Href = $"{ReportRecords.Location(id)}/revisions/{v.Revision}",
             })],

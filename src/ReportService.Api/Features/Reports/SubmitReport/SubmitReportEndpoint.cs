@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ReportService.Api.Infrastructure;
+using ReportService.Api.Infrastructure.Security;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Model;
@@ -24,6 +25,7 @@ internal static class SubmitReportEndpoint
                 "With an Idempotency-Key, a retry of the same body returns the first response; the same key with another body is 422.")
             .Accepts<Report>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -59,6 +61,13 @@ internal static class SubmitReportEndpoint
         }
 
         var report = ((ReportReadResult.Parsed)body.Result!).Report;
+        var caller = Caller.From(context.User);
+        if (!caller.MayWrite(report.Agency.CreditCode, report.Agency.RegionCode))
+        {
+            Telemetry.WritesForbidden.Add(1, new KeyValuePair<string, object?>("operation", Operation));
+            return caller.Forbidden(report.Agency.CreditCode, report.Agency.RegionCode);
+        }
+
         var requestHash = ReportRecords.Hash(body.Utf8);
         if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, requestHash, context, language, cancellationToken) is { } replay)
         {
@@ -74,7 +83,7 @@ internal static class SubmitReportEndpoint
         var now = clock.GetUtcNow();
         var stored = ReportRecords.NewReport(report, now);
         db.Reports.Add(stored);
-        ReportRecords.AddRevision(db, ReportRecords.NewRevision(stored.Id, 1, body.Utf8, violations, now, context.User.Identity?.Name), report);
+        ReportRecords.AddRevision(db, ReportRecords.NewRevision(stored.Id, 1, body.Utf8, violations, now, caller, RevisionOperations.Submit), report);
         if (idempotencyKey is not null)
         {
             db.IdempotencyRecords.Add(new IdempotencyRecord { Key = idempotencyKey, RequestHash = requestHash, ReportId = stored.Id, Revision = 1, CreatedAt = now });

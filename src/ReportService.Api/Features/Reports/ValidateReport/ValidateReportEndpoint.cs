@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReportService.Api.Infrastructure;
+using ReportService.Api.Infrastructure.Security;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Model;
@@ -21,6 +22,7 @@ internal static class ValidateReportEndpoint
                 "A body that is not JSON or has values of the wrong JSON type gets 400.")
             .Accepts<Report>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -31,6 +33,14 @@ internal static class ValidateReportEndpoint
         if (body.Problem is ProblemHttpResult problem)
         {
             return problem;
+        }
+
+        // The cross-year rules read the agency's stored previous year: only for agencies the caller may write for.
+        var caller = Caller.From(request.HttpContext.User);
+        if (body.Result is ReportReadResult.Parsed { Report.Agency: { } agency } && !caller.MayWrite(agency.CreditCode, agency.RegionCode))
+        {
+            Telemetry.WritesForbidden.Add(1, new KeyValuePair<string, object?>("operation", "validate"));
+            return caller.Forbidden(agency.CreditCode, agency.RegionCode);
         }
 
         IReadOnlyList<Violation> violations = body.Result switch

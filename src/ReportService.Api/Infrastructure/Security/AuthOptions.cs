@@ -1,0 +1,57 @@
+namespace ReportService.Api.Infrastructure.Security;
+
+/// <summary>
+/// How bearer tokens are checked (configuration section <c>Auth</c>). Either an OpenID Connect
+/// <see cref="Authority"/> (the government identity provider: signing keys from its discovery document) or,
+/// for development and tests, a shared HS256 <see cref="SigningKey"/>. One of the two is required.
+/// </summary>
+internal sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>The issuer a development token names when no <see cref="Issuer"/> is configured.</summary>
+    public const string DevelopmentIssuer = "report-service-development";
+
+    /// <summary>HS256 needs a key of at least 256 bits.</summary>
+    public const int MinimumSigningKeyLength = 32;
+
+    /// <summary>The identity provider's issuer URL (its <c>/.well-known/openid-configuration</c> is read).</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The audience tokens must name.</summary>
+    public string Audience { get; set; } = "report-service";
+
+    /// <summary>The issuer tokens must name; defaults to the authority, or <see cref="DevelopmentIssuer"/> with a signing key.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>A shared HS256 key (at least 32 characters), for development and tests only.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>Whether the authority's metadata must be fetched over HTTPS.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>Whether aggregates, regions and rules are readable without a token (they are public data).</summary>
+    public bool PublicData { get; set; } = true;
+
+    /// <summary>Whether full report bodies and their revisions are readable without <c>reports:read</c>.</summary>
+    public bool PublicReports { get; set; }
+
+    public string EffectiveIssuer => Issuer ?? Authority?.TrimEnd('/') ?? DevelopmentIssuer;
+
+    /// <summary>What is wrong with the configuration, or null.</summary>
+    public string? Problem()
+    {
+        if (string.IsNullOrWhiteSpace(Authority) && string.IsNullOrWhiteSpace(SigningKey))
+        {
+            return "Auth:Authority (the identity provider) or Auth:SigningKey (development) must be configured. " +
+                "scripts/run configures a development key for you.";
+        }
+
+        if (!string.IsNullOrWhiteSpace(SigningKey) && SigningKey.Length < MinimumSigningKeyLength)
+        {
+            return $"Auth:SigningKey must have at least {MinimumSigningKeyLength} characters.";
+        }
+
+        return null;
+    }
+}

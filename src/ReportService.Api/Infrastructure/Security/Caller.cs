@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReportService.Statutory.Identity;
+
+namespace ReportService.Api.Infrastructure.Security;
+
+/// <summary>Who is calling, from the validated token: subject, client, scopes and write grants.</summary>
+internal sealed class Caller
+{
+    private static readonly char[] Separators = [' ', ','];
+
+    private Caller(string? subject, string? client, HashSet<string> scopes, HashSet<string> creditCodes, List<string> regionPrefixes)
+    {
+        Subject = subject;
+        Client = client;
+        Scopes = scopes;
+        CreditCodes = creditCodes;
+        RegionPrefixes = regionPrefixes;
+    }
+
+    /// <summary>The token's <c>sub</c>.</summary>
+    public string? Subject { get; }
+
+    /// <summary>The OAuth2 client (<c>client_id</c>, <c>azp</c> or <c>appid</c>).</summary>
+    public string? Client { get; }
+
+    public IReadOnlySet<string> Scopes { get; }
+
+    public IReadOnlySet<string> CreditCodes { get; }
+
+    public IReadOnlyList<string> RegionPrefixes { get; }
+
+    public static Caller From(ClaimsPrincipal user)
+    {
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            return new Caller(null, null, [], [], []);
+        }
+
+        var subject = user.FindFirst("sub")?.Value;
+        var client = user.FindFirst("client_id")?.Value ?? user.FindFirst("azp")?.Value ?? user.FindFirst("appid")?.Value;
+        var scopes = Values(user, "scope").Concat(Values(user, "scp")).ToHashSet(StringComparer.Ordinal);
+        var creditCodes = Values(user, Security.Scopes.CreditCodesClaim).Select(c => c.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
+        var regions = Values(user, Security.Scopes.RegionPrefixesClaim)
+            .Select(prefix => prefix == Security.Scopes.AnyRegion ? prefix : RegionCode.TryNormalize(prefix, out var normalized) ? normalized : prefix)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return new Caller(subject, client, scopes, creditCodes, regions);
+    }
+
+    public bool HasScope(string scope) => Scopes.Contains(scope);
+
+    /// <summary>Whether this caller may write reports of the agency with this credit code in this region.</summary>
+    public bool MayWrite(string creditCode, string regionCode)
+    {
+        if (!HasScope(Security.Scopes.Write))
+        {
+            return false;
+        }
+
+        if (CreditCodes.Contains(creditCode.ToUpperInvariant()))
+        {
+            return true;
+        }
+
+        var region = RegionCode.TryNormalize(regionCode, out var normalized) ? normalized : regionCode;
+        return RegionPrefixes.Any(prefix => prefix == Security.Scopes.AnyRegion || region.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    /// <summary>The 403 for a report of an agency the caller may not write for.</summary>
+    public ProblemHttpResult Forbidden(string creditCode, string regionCode) => TypedResults.Problem(
+        title: "Not allowed to write this agency's reports",
+        detail: ForbiddenDetail(creditCode, regionCode),
+        statusCode: StatusCodes.Status403Forbidden,
+        type: "https://report-service/problems/agency-not-granted");
+
+    public string ForbiddenDetail(string creditCode, string regionCode) =>
+        $"The token may write reports of {Describe(CreditCodes, "no credit code")} and of {Describe(RegionPrefixes, "no region")}; " +
+        $"this report is of agency {creditCode} in region {regionCode}.";
+
+    private static string Describe(IEnumerable<string> values, string none)
+    {
+        var list = values.Take(20).ToList();
+        return list.Count == 0 ? none : string.Join(", ", list);
+    }
+
+    private static IEnumerable<string> Values(ClaimsPrincipal user, string type) =>
+        user.FindAll(type).SelectMany(claim => claim.Value.Split(Separators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

@@ -1,0 +1,29 @@
+namespace ReportService.Api.Infrastructure.Security;
+
+/// <summary>The OAuth2 scopes of the service and the claims that carry a writer's grants.</summary>
+internal static class Scopes
+{
+    public const string Write = "reports:write";
+    public const string Read = "reports:read";
+
+    /// <summary>Credit codes of the agencies whose reports the token may write (a JSON array, or space-separated).</summary>
+    public const string CreditCodesClaim = "credit_codes";
+
+    /// <summary>Region code prefixes the token may write for (<c>44</c> = Guangdong; <c>*</c> = every region).</summary>
+    public const string RegionPrefixesClaim = "region_prefixes";
+
+    public const string AnyRegion = "*";
+}
+
+/// <summary>Authorization policy names.</summary>
+internal static class Policies
+{
+    /// <summary>Needs <see cref="Scopes.Write"/>.</summary>
+    public const string Write = "write";
+
+    /// <summary>Report bodies: <see cref="Scopes.Read"/> unless <c>Auth:PublicReports</c>.</summary>
+    public const string ReadReports = "read-reports";
+
+    /// <summary>Aggregates, regions, rules: anonymous unless <c>Auth:PublicData</c> is false.</summary>
+    public const string ReadPublicData = "read-public-data";
+}

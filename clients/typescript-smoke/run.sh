@@ -4,7 +4,7 @@
 # into src/generated/ (git-ignored: regenerated on every run from the one committed document), type-checks
 # strictly, builds, and runs src/smoke.ts with openapi-fetch against the service at BASE_URL.
 #
-#   BASE_URL=http://127.0.0.1:8080 clients/typescript-smoke/run.sh
+#   BASE_URL=http://127.0.0.1:8080 TOKEN=$(scripts/mint-token --scope "reports:write reports:read" --region "*") clients/typescript-smoke/run.sh
 #
 # NPM_CI=0 skips `npm ci` when the caller has just run it (scripts/contract-check). Exits non-zero on any
 # failing step, type error or unexpected answer.
@@ -14,6 +14,8 @@ cd "$here"
 
 : "${BASE_URL:?set BASE_URL to the running service, e.g. BASE_URL=http://127.0.0.1:8080}"
 export BASE_URL
+: "${TOKEN:?set TOKEN to a bearer token with reports:write and reports:read (scripts/mint-token)}"
+export TOKEN
 
 if [ "${NPM_CI:-1}" != 0 ]; then
   npm ci --no-audit --no-fund --loglevel=error

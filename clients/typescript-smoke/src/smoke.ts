@@ -30,7 +30,15 @@ const seedsDir =
   process.env["SEEDS_DIR"] ??
   resolve(dirname(fileURLToPath(import.meta.url)), "../../../tests/ReportService.TestSupport/Seeds");
 
-const client = createClient<paths>({ baseUrl });
+// A bearer token with reports:write and reports:read for the smoke's region (scripts/contract-check mints it).
+const token = process.env["TOKEN"];
+if (!token) {
+  console.error("smoke: set TOKEN to a bearer token with scopes reports:write reports:read (scripts/mint-token)");
+  process.exit(2);
+}
+
+const client = createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${token}` } });
+const anonymous = createClient<paths>({ baseUrl });
 
 let steps = 0;
 
@@ -110,6 +118,18 @@ async function main(): Promise<void> {
   const county = original.agency.regionCode.slice(0, 6);
   const report: Report2021 = { ...original, agency: { ...original.agency, creditCode: freshCreditCode(county) } };
   console.log(`smoke: ${baseUrl}, seed 002 as credit code ${report.agency.creditCode}`);
+
+  // 0. Without a token, writing is 401 problem+json; reading aggregates (public data) needs none.
+  {
+    const { error, response } = await anonymous.POST("/v1/reports", { body: report });
+    check(response.status === 401, `anonymous submit: 401 expected, got ${response.status}`);
+    check(response.headers.get("Content-Type")?.startsWith("application/problem+json") === true, "anonymous submit: problem+json expected");
+    const problem: ProblemDetails | undefined = error;
+    check(problem?.status === 401 && typeof problem.detail === "string", `anonymous submit: a problem with a detail expected: ${JSON.stringify(error)}`);
+    const { response: aggregates } = await anonymous.GET("/v1/aggregates", { params: { query: { region: county } } });
+    check(aggregates.status === 200, `anonymous aggregates: 200 expected, got ${aggregates.status}`);
+    ok("anonymous: submit 401 (problem), aggregates 200");
+  }
 
   // 1. Validate: the real report passes every rule.
   {

@@ -137,6 +137,14 @@ ASPNETCORE_HTTP_PORTS: {{ .Values.containerPort | quote }}
 {{- range $category, $level := .Values.config.logLevels }}
 Logging__LogLevel__{{ $category }}: {{ $level | quote }}
 {{- end }}
+Auth__Authority: {{ required "auth.authority (the identity provider's issuer URL) is required" .Values.auth.authority | quote }}
+Auth__Audience: {{ .Values.auth.audience | quote }}
+Auth__PublicData: {{ .Values.auth.publicData | quote }}
+Auth__PublicReports: {{ .Values.auth.publicReports | quote }}
+RateLimiting__Enabled: {{ .Values.rateLimiting.enabled | quote }}
+RateLimiting__PermitsPerSecond: {{ .Values.rateLimiting.permitsPerSecond | quote }}
+RateLimiting__Burst: {{ .Values.rateLimiting.burst | quote }}
+ASPNETCORE_FORWARDEDHEADERS_ENABLED: {{ .Values.forwardedHeaders | quote }}
 {{- end }}
 
 {{/*

@@ -36,7 +36,10 @@ internal sealed class AuthOptions
     /// <summary>Whether full report bodies and their revisions are readable without <c>reports:read</c>.</summary>
     public bool PublicReports { get; set; }
 
-    public string EffectiveIssuer => Issuer ?? Authority?.TrimEnd('/') ?? DevelopmentIssuer;
+    public string EffectiveIssuer =>
+        !string.IsNullOrWhiteSpace(Issuer) ? Issuer
+        : !string.IsNullOrWhiteSpace(Authority) ? Authority.TrimEnd('/')
+        : DevelopmentIssuer;
 
     /// <summary>What is wrong with the configuration, or null.</summary>
     public string? Problem()

@@ -35,7 +35,7 @@ internal static class Drain
 
         Console.WriteLine($"drain: {lines} reports, {ndjson.Length / 1048576.0:F1} MiB of NDJSON, generated in {Stopwatch.GetElapsedTime(generating).TotalSeconds:F1} s");
 
-        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = url, Timeout = timeout };
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = url, Timeout = timeout }.Authorized();
         using var content = new ByteArrayContent(ndjson);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
         if (startedFile.Length > 0)

@@ -47,7 +47,7 @@ internal static class Submitter
         {
             BaseAddress = url,
             Timeout = Timeout.InfiniteTimeSpan, // each attempt has its own deadline
-        };
+        }.Authorized();
 
         var next = -1;
         var stats = new Stats();

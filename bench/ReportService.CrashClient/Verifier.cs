@@ -35,7 +35,7 @@ internal static class Verifier
     {
         var ledger = LedgerWriter.Read(options.String("ledger"));
         await using var db = NpgsqlDataSource.Create(options.String("db"));
-        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) }.Authorized();
         var v = new Verification();
 
         var acknowledged = CheckLedger(ledger, v);

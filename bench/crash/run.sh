@@ -110,6 +110,15 @@ timeout 600 dotnet build -c Release bench/ReportService.CrashClient/ReportServic
   { cat "$work/build.log" >&2; die "build of the crash client failed"; }
 client=(dotnet "$root/bench/ReportService.CrashClient/bin/Release/net10.0/ReportService.CrashClient.dll")
 
+# The service checks bearer tokens (ADR 6): a throwaway signing key for this run, and a token for every
+# region minted by the published service itself; the client sends it (REPORT_SERVICE_TOKEN). The rate limit
+# is off: the workers are one client on purpose.
+export Auth__SigningKey
+Auth__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')
+export RateLimiting__Enabled=false
+REPORT_SERVICE_TOKEN=$(cd "$work/api" && dotnet ReportService.Api.dll --mint-token --scope "reports:write reports:read" --region '*' --subject crash-bench --client crash-client --hours 4)
+export REPORT_SERVICE_TOKEN
+
 log "starting a throwaway PostgreSQL cluster in $cluster"
 cs=$(scripts/local-postgres.sh start "$cluster")
 pg_port=$(sed -nE 's/.*Port=([0-9]+).*/\1/p' <<<"$cs")

@@ -42,9 +42,9 @@ builder.Services.AddReportServiceTelemetry(builder.Configuration);
 builder.Services.AddReportServiceProblemDetails();
 builder.Services.AddReportServiceOpenApi();
 builder.Services.AddReportsDatabase();
-builder.Services.AddReportServiceAuth(builder.Configuration);
-builder.Services.AddReportServiceRateLimiting(builder.Configuration);
-builder.Services.AddReportServiceTimeouts(builder.Configuration);
+builder.Services.AddReportServiceAuth();
+builder.Services.AddReportServiceRateLimiting();
+builder.Services.AddReportServiceTimeouts();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(_ => RegionDirectory.Load());
 builder.Services.AddSingleton(services => new ReportValidator(

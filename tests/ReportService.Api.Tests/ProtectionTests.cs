@@ -5,9 +5,15 @@ using ReportService.TestSupport;
 
 namespace ReportService.Api.Tests;
 
-/// <summary>The service with a low per-client rate limit and a short request timeout.</summary>
+/// <summary>
+/// The service with a low per-client rate limit and a short request timeout, on a real Kestrel server: the
+/// in-memory test server does not let middleware replace a request's cancellation token, which is how request
+/// timeouts stop a request.
+/// </summary>
 public sealed class LimitedServiceFactory : ServiceFactory
 {
+    public LimitedServiceFactory() => UseKestrel(0);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -61,6 +67,7 @@ public sealed class ProtectionTests(LimitedServiceFactory factory) : IClassFixtu
 
         await response.AssertProblemAsync(503);
         Assert.True(response.Headers.Contains("Retry-After"));
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal(0L, await factory.ScalarAsync<long>("SELECT count(*) FROM reports"));
     }
 

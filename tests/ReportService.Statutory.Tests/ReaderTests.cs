@@ -24,6 +24,32 @@ public sealed class ReaderTests
         Assert.IsType<ReportReadResult.Malformed>(Read(body));
 
     [Theory]
+    [InlineData("/agency/name")]
+    [InlineData("/text/overview")]
+    public void A_string_over_the_limit_is_malformed_at_its_pointer_and_one_at_the_limit_is_read(string pointer)
+    {
+        var atLimit = Seeds.Json("002").Set(pointer, new string('a', ReportJson.MaxStringBytes));
+        var over = Seeds.Json("002").Set(pointer, new string('a', ReportJson.MaxStringBytes + 1));
+
+        Assert.IsType<ReportReadResult.Parsed>(Read(atLimit));
+        var malformed = Assert.IsType<ReportReadResult.Malformed>(Read(over));
+        Assert.Equal(pointer, malformed.Pointer);
+        Assert.Contains($"{ReportJson.MaxStringBytes} bytes", malformed.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_pointer_of_an_overlong_string_counts_array_items_and_escapes_names()
+    {
+        var body = Seeds.Json("002");
+        body["extra"] = new JsonArray(1, "x", new JsonObject { ["a~b/c"] = new string('y', ReportJson.MaxStringBytes + 1) });
+        var name = Seeds.Json("002");
+        name[new string('n', ReportJson.MaxStringBytes + 1)] = 1;
+
+        Assert.Equal("/extra/2/a~0b~1c", Assert.IsType<ReportReadResult.Malformed>(Read(body)).Pointer);
+        Assert.StartsWith("A property name", Assert.IsType<ReportReadResult.Malformed>(Read(name)).Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("\"2\"", "/requests/received/naturalPerson")]
     [InlineData("2.5", "/requests/received/naturalPerson")]
     [InlineData("2147483648", "/requests/received/naturalPerson")]

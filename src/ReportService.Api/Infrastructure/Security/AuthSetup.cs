@@ -10,9 +10,9 @@ namespace ReportService.Api.Infrastructure.Security;
 /// <summary>JWT bearer authentication and the scope policies (ADR 6).</summary>
 internal static class AuthSetup
 {
-    public static IServiceCollection AddReportServiceAuth(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddReportServiceAuth(this IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.AddOptions<AuthOptions>().Configure<IConfiguration>((auth, configuration) => configuration.GetSection(AuthOptions.Section).Bind(auth));
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));

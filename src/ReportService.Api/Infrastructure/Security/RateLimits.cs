@@ -27,9 +27,9 @@ internal sealed class RateLimitingOptions
 /// </summary>
 internal static class RateLimits
 {
-    public static IServiceCollection AddReportServiceRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddReportServiceRateLimiting(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitingOptions>().Bind(configuration.GetSection(RateLimitingOptions.Section));
+        services.AddOptions<RateLimitingOptions>().Configure<IConfiguration>((limits, configuration) => configuration.GetSection(RateLimitingOptions.Section).Bind(limits));
         services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>

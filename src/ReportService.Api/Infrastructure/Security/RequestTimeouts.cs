@@ -14,11 +14,13 @@ internal static class RequestTimeoutSetup
 {
     public const string BatchPolicy = "batch";
 
-    public static IServiceCollection AddReportServiceTimeouts(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddReportServiceTimeouts(this IServiceCollection services)
     {
-        var section = configuration.GetSection("RequestTimeouts");
-        services.AddRequestTimeouts(options =>
+        services.AddRequestTimeouts();
+        // Read when first needed, so that configuration a host or test factory adds after Program's first lines counts.
+        services.AddOptions<RequestTimeoutOptions>().Configure<IConfiguration>((options, configuration) =>
         {
+            var section = configuration.GetSection("RequestTimeouts");
             options.DefaultPolicy = Policy(TimeSpan.FromSeconds(section.GetValue("DefaultSeconds", 30)));
             options.AddPolicy(BatchPolicy, Policy(TimeSpan.FromSeconds(section.GetValue("BatchSeconds", 300))));
         });

@@ -128,6 +128,20 @@ public sealed class ValidateReportTests(ServiceFactory factory) : IClassFixture<
     }
 
     [Theory]
+    [InlineData("{\"format\":\"\\ud800\"}")]
+    [InlineData("{\"\\udc00\":1}")]
+    public async Task An_unpaired_surrogate_in_the_format_or_a_key_is_400_not_500(string body)
+    {
+        await (await ValidateAsync(Http.Json(body))).AssertProblemAsync(400);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_in_the_format_is_400_not_500()
+    {
+        await (await ValidateAsync(Http.Json([.. "{\"format\":\""u8, 0xFF, 0xFE, .. "\"}"u8]))).AssertProblemAsync(400);
+    }
+
+    [Theory]
     [InlineData("text/plain")]
     [InlineData("application/xml")]
     public async Task A_body_that_is_not_declared_json_is_415(string mediaType)

@@ -50,6 +50,26 @@ public sealed class ReaderTests
     }
 
     [Theory]
+    [InlineData("{\"format\":\"\\ud800\"}")]
+    [InlineData("{\"format\":\"2021\\udc00\"}")]
+    [InlineData("{\"\\ud800\":1,\"format\":\"2021\"}")]
+    [InlineData("{\"format\":\"2021\",\"agency\":{\"name\":\"\\ud800\"}}")]
+    public void An_unpaired_surrogate_escape_in_a_string_or_key_is_malformed(string body) =>
+        Assert.IsType<ReportReadResult.Malformed>(Read(body));
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    [InlineData(new byte[] { 0xC0, 0xAF })]
+    [InlineData(new byte[] { 0xC3, 0x28 })]
+    public void Invalid_utf8_in_the_format_or_a_key_is_malformed(byte[] invalid)
+    {
+        Assert.IsType<ReportReadResult.Malformed>(ReportReader.Read([.. "{\"format\":\""u8, .. invalid, .. "\"}"u8]));
+        Assert.IsType<ReportReadResult.Malformed>(ReportReader.Read([.. "{\"format\":\"2021\",\""u8, .. invalid, .. "\":1}"u8]));
+        Assert.IsType<ReportReadResult.Malformed>(ReportReader.Read([.. "{\"\\u0066ormat\":\"2021\",\"x\":\""u8, .. invalid, .. "\"}"u8]));
+    }
+
+    [Theory]
     [InlineData("\"2\"", "/requests/received/naturalPerson")]
     [InlineData("2.5", "/requests/received/naturalPerson")]
     [InlineData("2147483648", "/requests/received/naturalPerson")]

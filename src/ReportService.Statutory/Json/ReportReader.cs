@@ -48,6 +48,12 @@ public static partial class ReportReader
         {
             return new ReportReadResult.Malformed($"The body is not valid JSON: {Position(ex)}.", null);
         }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader checks a string's UTF-8 and escapes only when the string is decoded (GetString,
+            // ValueTextEquals): raw invalid UTF-8 or an escaped unpaired surrogate such as \ud800 throws this.
+            return new ReportReadResult.Malformed("The body is not valid JSON: a string or property name is not valid UTF-8 or has an unpaired surrogate (\\ud800 to \\udfff).", null);
+        }
 
         var type = format switch
         {

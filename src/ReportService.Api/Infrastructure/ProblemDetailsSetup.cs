@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ReportService.Api.Persistence;
 
 namespace ReportService.Api.Infrastructure;
@@ -14,8 +17,32 @@ internal static class ProblemDetailsSetup
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
         });
+        // After the framework's writer, which only writes when Accept allows JSON: errors are problem+json whatever the Accept.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, AnyAcceptProblemDetailsWriter>());
         services.AddExceptionHandler<ClientErrorExceptionHandler>();
         return services;
+    }
+}
+
+/// <summary>
+/// Writes a problem as application/problem+json for a request whose Accept excludes JSON (text/html, text/csv,
+/// application/xml, ...). The framework's writer refuses those, and then status pages answer text/plain,
+/// endpoint problems lose their traceId, and IProblemDetailsService.WriteAsync (401, 403, timeouts) throws: a 500.
+/// </summary>
+internal sealed class AnyAcceptProblemDetailsWriter(IOptions<ProblemDetailsOptions> options, IOptions<HttpJsonOptions> json) : IProblemDetailsWriter
+{
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        var defaults = TypedResults.Problem(statusCode: problem.Status ?? context.HttpContext.Response.StatusCode).ProblemDetails;
+        problem.Status ??= defaults.Status;
+        problem.Title ??= defaults.Title;
+        problem.Type ??= defaults.Type;
+        options.Value.CustomizeProblemDetails?.Invoke(context);
+        return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(
+            problem, problem.GetType(), json.Value.SerializerOptions, "application/problem+json", context.HttpContext.RequestAborted));
     }
 }
 

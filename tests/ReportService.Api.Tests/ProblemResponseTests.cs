@@ -1,0 +1,55 @@
+using System.Net.Http.Headers;
+using ReportService.TestSupport;
+
+namespace ReportService.Api.Tests;
+
+/// <summary>
+/// Every error is application/problem+json with a traceId, whatever the client's Accept header says: the
+/// framework's own answers (unknown route, wrong method, wrong content type, missing token) as well as the
+/// endpoints'. Found by the HTTP fuzzer: with Accept: text/html these were text/plain, problems lost their
+/// traceId, and a 401 was a 500.
+/// </summary>
+public sealed class ProblemResponseTests(ServiceFactory factory) : IClassFixture<ServiceFactory>
+{
+    public static TheoryData<string> Accepts => ["text/html", "application/xml", "text/csv", "image/png", "application/json"];
+
+    private static HttpRequestMessage Request(HttpMethod method, string path, string accept, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
+        return request;
+    }
+
+    [Theory]
+    [MemberData(nameof(Accepts))]
+    public async Task An_unknown_route_is_404_problem_json(string accept) =>
+        await (await factory.CreateClient().SendAsync(Request(HttpMethod.Get, "/v1/nothing-here", accept))).AssertProblemAsync(404);
+
+    [Theory]
+    [MemberData(nameof(Accepts))]
+    public async Task A_wrong_method_is_405_problem_json(string accept) =>
+        await (await factory.CreateClient().SendAsync(Request(HttpMethod.Delete, "/v1/rules", accept))).AssertProblemAsync(405);
+
+    [Theory]
+    [MemberData(nameof(Accepts))]
+    public async Task A_body_of_the_wrong_content_type_is_415_problem_json(string accept) =>
+        await (await factory.CreateClient().SendAsync(Request(HttpMethod.Post, "/v1/reports/validate", accept, Http.Json(Seeds.Utf8("002"), "text/plain"))))
+            .AssertProblemAsync(415);
+
+    [Theory]
+    [MemberData(nameof(Accepts))]
+    public async Task A_malformed_body_is_400_problem_json_with_its_trace_id(string accept) =>
+        await (await factory.CreateClient().SendAsync(Request(HttpMethod.Post, "/v1/reports/validate", accept, Http.Json("{")))).AssertProblemAsync(400);
+
+    [Theory]
+    [MemberData(nameof(Accepts))]
+    public async Task A_write_without_a_token_is_401_problem_json(string accept) =>
+        await (await factory.CreateClient(token: null).SendAsync(Request(HttpMethod.Post, "/v1/reports/validate", accept, Http.Json(Seeds.Utf8("002")))))
+            .AssertProblemAsync(401);
+
+    [Theory]
+    [MemberData(nameof(Accepts))]
+    public async Task A_write_without_the_write_scope_is_403_problem_json(string accept) =>
+        await (await factory.CreateClient(ServiceFactory.Token(scopes: "reports:read")).SendAsync(Request(HttpMethod.Post, "/v1/reports/validate", accept, Http.Json(Seeds.Utf8("002")))))
+            .AssertProblemAsync(403);
+}

@@ -58,6 +58,24 @@ public sealed class ReaderTests
         Assert.IsType<ReportReadResult.Malformed>(Read(body));
 
     [Theory]
+    [InlineData("/agency/name")]
+    [InlineData("/agency/creditCode")]
+    [InlineData("/text/overview")]
+    [InlineData("/format")]
+    public void A_string_with_u0000_is_malformed_at_its_pointer(string pointer)
+    {
+        var body = Seeds.Json("002");
+        body.Set(pointer, (string)body.Get(pointer)! + "\u0000");
+        var malformed = Assert.IsType<ReportReadResult.Malformed>(Read(body));
+        Assert.Equal(pointer, malformed.Pointer);
+        Assert.Contains("U+0000", malformed.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_escaped_backslash_before_u0000_is_not_a_nul() =>
+        Assert.IsType<ReportReadResult.Parsed>(Read(Seeds.Json("002").Set("/agency/name", "a\\u0000b")));
+
+    [Theory]
     [InlineData(new byte[] { 0xFF })]
     [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
     [InlineData(new byte[] { 0xC0, 0xAF })]

@@ -145,14 +145,22 @@ public static partial class ReportReader
         return true;
     }
 
+    /// <summary>A string the service cannot store: longer than the limit, or with U+0000, which PostgreSQL keeps in neither text nor jsonb.</summary>
     private static bool TooLong(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, out ReportReadResult? malformed)
     {
-        if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueSpan.Length > ReportJson.MaxStringBytes)
+        if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
         {
-            var at = PointerAt(utf8, reader.TokenStartIndex);
-            var what = reader.TokenType == JsonTokenType.PropertyName ? "A property name" : "The string";
-            malformed = new ReportReadResult.Malformed($"{what} at {(at.Length == 0 ? "the top level" : at)} is longer than {ReportJson.MaxStringBytes} bytes.", at);
-            return true;
+            // U+0000 can only arrive escaped: a raw NUL byte is not JSON.
+            var problem = reader.ValueSpan.Length > ReportJson.MaxStringBytes ? $"is longer than {ReportJson.MaxStringBytes} bytes"
+                : reader.ValueIsEscaped && reader.GetString()!.Contains('\0', StringComparison.Ordinal) ? "contains U+0000 (\\u0000), which cannot be stored"
+                : null;
+            if (problem is not null)
+            {
+                var at = PointerAt(utf8, reader.TokenStartIndex);
+                var what = reader.TokenType == JsonTokenType.PropertyName ? "A property name" : "The string";
+                malformed = new ReportReadResult.Malformed($"{what} at {(at.Length == 0 ? "the top level" : at)} {problem}.", at);
+                return true;
+            }
         }
 
         malformed = null;

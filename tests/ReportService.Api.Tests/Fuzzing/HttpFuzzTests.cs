@@ -1,0 +1,297 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FsCheck;
+using FsCheck.Fluent;
+using Microsoft.AspNetCore.Http;
+using Microsoft.FSharp.Core;
+using ReportService.TestSupport;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace ReportService.Api.Tests.Fuzzing;
+
+/// <summary>
+/// The service with three stored reports (seeds 001, 002, 003) for the fuzzer to read and correct, and two
+/// valid reports with counts at int.MaxValue in one region and year, so that aggregates sum past int32 from the
+/// first request on.
+/// </summary>
+public sealed class FuzzServiceFactory : ServiceFactory
+{
+    public IReadOnlyList<StoredReport> Stored { get; private set; } = [];
+
+    public override async Task InitializeAsync()
+    {
+        var client = CreateClient();
+        var stored = new List<StoredReport>();
+        foreach (var seed in new[] { "001", "002", "003" })
+        {
+            stored.Add(new StoredReport(await client.SubmitAcceptedAsync(Seeds.Json(seed)), seed));
+        }
+
+        await client.SubmitAcceptedAsync(FuzzGen.BigValid(1, int.MaxValue));
+        await client.SubmitAcceptedAsync(FuzzGen.BigValid(2, int.MaxValue));
+
+        Stored = stored;
+    }
+}
+
+/// <summary>
+/// Property-based fuzzing of the whole HTTP surface (issue 6, part 5). FsCheck generates malformed and adversarial
+/// requests for every operation of openapi/report-service.v1.json, unknown routes and methods, and the properties
+/// hold for each: no 5xx; every 4xx is application/problem+json with status, title and traceId and names no
+/// exception, .NET type, SQL or stack frame (401 and 403 included); a request that is not a successful write
+/// leaves the row counts of reports, report_revisions, idempotency_keys and audit_events as they were, and a
+/// successful one adds exactly its revisions and their audit events. Requests carry no token, garbage,
+/// expired, wrong-key, wrong-audience and unsigned tokens, and mostly valid ones (so that they reach the checks
+/// and the database). Deterministic: each property has a fixed seed, printed with the run; a failure names the seed
+/// and the request. Replay with FUZZ_SEED=&lt;seed&gt; (and a single test with --filter; the database state then
+/// differs from the full run's, since the other properties' writes are missing); FUZZ_SCALE=4 runs four times as
+/// many requests; FUZZ_SURVEY=1 goes on after a failure and lists every kind of failure at the end.
+/// Requests go through TestServer with header values in printable ASCII only, as Kestrel would let them through.
+/// </summary>
+public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper output) : IClassFixture<FuzzServiceFactory>
+{
+    /// <summary>Text that must never reach a client unless the client sent it: internals of the service.</summary>
+    private static readonly string[] LeakMarkers =
+    [
+        "System.", "Microsoft.", "Npgsql", "Exception", "ReportService.", " at ReportService", "   at ", "StackTrace", "SELECT ",
+        "INSERT INTO", "DELETE FROM", "SQLSTATE", "Nullable", "Int32", "Int64", "Failed to bind", "Failed to read parameter",
+    ];
+
+    private const string CountsSql =
+        "SELECT (SELECT count(*) FROM reports) || '/' || (SELECT count(*) FROM report_revisions) || '/' || (SELECT count(*) FROM idempotency_keys)"
+        + " || '/' || (SELECT count(*) FROM audit_events)";
+
+    private static readonly DateTime Past = new[] { DateTime.UtcNow, FixedClock.Default.GetUtcNow().UtcDateTime }.Min();
+
+    /// <summary>The tokens, minted once: valid ones hold under the fixed clock and the real one, expired ones under neither.</summary>
+    private static readonly Dictionary<TokenKind, string> Tokens = new()
+    {
+        [TokenKind.Garbage] = "Bearer eyJub3QiOiJqd3QifQ.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
+        [TokenKind.Expired] = "Bearer " + ServiceFactory.Token(regions: ["*"], notBefore: Past.AddDays(-3), expires: Past.AddDays(-2)),
+        [TokenKind.WrongKey] = "Bearer " + ServiceFactory.Token(regions: ["*"], signingKey: "not-the-signing-key-of-the-service-0123456789"),
+        [TokenKind.WrongAudience] = "Bearer " + ServiceFactory.Token(regions: ["*"], audience: "some-other-service"),
+        [TokenKind.Unsigned] = "Bearer " + string.Join('.', ServiceFactory.Token(regions: ["*"]).Split('.')[1..2].Prepend("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0")) + ".",
+        [TokenKind.ValidReadOnly] = "Bearer " + ServiceFactory.Token(scopes: "reports:read"),
+        [TokenKind.ValidWriter] = "Bearer " + ServiceFactory.Token(regions: ["*"]),
+        [TokenKind.NarrowWriter] = "Bearer " + ServiceFactory.Token(creditCodes: ["11141122703158621W"]),
+    };
+
+    private readonly FuzzGen _gen = new(ApiSurface.Load(), factory.Stored, withTokens: true);
+    private readonly Dictionary<string, int> _statuses = [];
+    private readonly Dictionary<string, (int Count, string First)> _survey = [];
+    private readonly bool _surveying = Environment.GetEnvironmentVariable("FUZZ_SURVEY") == "1";
+    private Counts? _counts;
+
+    [Fact]
+    public void Every_operation_answers_junk_parameters_headers_and_routes_without_5xx_leaks_or_stored_rows()
+    {
+        var surface = ApiSurface.Load();
+        var seen = Run(nameof(Every_operation_answers_junk_parameters_headers_and_routes_without_5xx_leaks_or_stored_rows), _gen.SurfaceRequest, 2500, 20261122);
+
+        Assert.All(surface, op => Assert.Contains(seen, note => note.StartsWith(op.ToString() + " ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Malformed_and_adversarial_report_bodies_are_answered_4xx_or_stored_whole()
+    {
+        Run(nameof(Malformed_and_adversarial_report_bodies_are_answered_4xx_or_stored_whole), _gen.ReportRequest, 2500, 6_000_005);
+
+        // The fuzzer reached the deep paths: accepted submissions and corrections, and rule violations.
+        Assert.True(_statuses.GetValueOrDefault("POST /v1/reports 201") > 0, Summary());
+        Assert.True(_statuses.GetValueOrDefault("PUT /v1/reports/{id} 200") > 0, Summary());
+        Assert.True(_statuses.GetValueOrDefault("POST /v1/reports 422") > 0, Summary());
+    }
+
+    [Fact]
+    public void Ndjson_batches_mixing_garbage_lines_store_exactly_the_accepted_lines()
+    {
+        Run(nameof(Ndjson_batches_mixing_garbage_lines_store_exactly_the_accepted_lines), _gen.BatchRequest, 200, 42);
+
+        Assert.True(_statuses.GetValueOrDefault("POST /v1/reports/batch 200") > 0, Summary());
+    }
+
+    private List<string> Run(string name, Gen<FuzzRequest> generator, int count, ulong defaultSeed)
+    {
+        var seed = Environment.GetEnvironmentVariable("FUZZ_SEED") is { Length: > 0 } fromEnvironment
+            ? ulong.Parse(fromEnvironment, CultureInfo.InvariantCulture) : defaultSeed;
+        var scale = Environment.GetEnvironmentVariable("FUZZ_SCALE") is { Length: > 0 } s ? double.Parse(s, CultureInfo.InvariantCulture) : 1;
+        count = (int)Math.Max(1, count * scale);
+        output.WriteLine($"{name}: {count} requests, FsCheck seed {seed} (replay: FUZZ_SEED={seed})");
+
+        var notes = new List<string>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var config = Config.QuickThrowOnFailure
+            .WithMaxTest(count)
+            .WithQuietOnSuccess(true)
+            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None)));
+        var property = Prop.ForAll(Arb.From(generator), request =>
+        {
+            notes.Add(request.Note);
+            try
+            {
+                Task.Run(() => CheckAsync(request)).GetAwaiter().GetResult();
+            }
+            catch (XunitException ex) when (_surveying)
+            {
+                // FUZZ_SURVEY=1: go on after a failure and list every kind of failure at the end.
+                var kind = ex.Message.Split('\n')[0] + " | " + request.Method + " " + Template(request.Path) + " | " + ex.Message.Split("\nresponse: ")[^1].Split('\n')[0];
+                _survey[kind] = (_survey.GetValueOrDefault(kind).Count + 1, _survey.GetValueOrDefault(kind).First ?? ex.Message);
+                _counts = null;
+            }
+        });
+        try
+        {
+            Check.One(config, property);
+        }
+        catch (Exception ex) when (ex is not XunitException)
+        {
+            throw new XunitException($"{name}: a property failed; replay with FUZZ_SEED={seed} (run only this test with --filter).\n{ex.Message}");
+        }
+        finally
+        {
+            output.WriteLine($"{notes.Count} requests in {started.Elapsed.TotalSeconds:F1} s\n{Summary()}");
+            foreach (var (kind, (times, first)) in _survey)
+            {
+                output.WriteLine($"\n=== {times} x {kind}\n{(first.Length > 4000 ? first[..4000] : first)}");
+            }
+        }
+
+        Assert.Empty(_survey);
+
+        return notes;
+    }
+
+    private string Summary() => string.Join("\n", _statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"  {s.Key}: {s.Value}"));
+
+    private async Task CheckAsync(FuzzRequest request)
+    {
+        _counts ??= await CountAsync();
+        var before = _counts;
+
+        var authorization = request.Headers.FirstOrDefault(h => h.Token is not null)?.Token is { } kind ? Tokens[kind] : null;
+        var context = await factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = request.Method;
+            c.Request.Path = PathString.FromUriComponent(request.Path);
+            c.Request.QueryString = new QueryString(request.Query);
+            foreach (var header in request.Headers)
+            {
+                c.Request.Headers.Append(header.Name, header.Token is null ? header.Value : authorization);
+            }
+
+            if (request.Body is { } body)
+            {
+                c.Request.Body = new MemoryStream(body);
+                if (!request.Chunked)
+                {
+                    c.Request.ContentLength = body.Length;
+                }
+            }
+        });
+
+        var status = context.Response.StatusCode;
+        using var reader = new MemoryStream();
+        await context.Response.Body.CopyToAsync(reader);
+        var responseBytes = reader.ToArray();
+        var responseText = Encoding.UTF8.GetString(responseBytes);
+        var key = $"{request.Method} {Template(request.Path)} {status}";
+        _statuses[key] = _statuses.GetValueOrDefault(key) + 1;
+
+        string Fail(string what) =>
+            $"{what}\nrequest: {request}\nresponse: {status} {context.Response.ContentType}\n{(responseText.Length > 2000 ? responseText[..2000] + "…" : responseText)}";
+
+        if (status >= 500)
+        {
+            throw new XunitException(Fail($"Server error {status}"));
+        }
+
+        if (status is >= 400 and < 500 && request.Method != "HEAD")
+        {
+            if (context.Response.ContentType?.Split(';')[0].Trim() != "application/problem+json")
+            {
+                throw new XunitException(Fail("A 4xx that is not application/problem+json"));
+            }
+
+            JsonObject? problem;
+            try
+            {
+                problem = JsonNode.Parse(responseBytes) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                problem = null;
+            }
+
+            if (problem is null || (int?)problem["status"] != status || string.IsNullOrEmpty((string?)problem["title"]) || string.IsNullOrEmpty((string?)problem["traceId"]))
+            {
+                throw new XunitException(Fail("A problem without the response's status, a title and a traceId"));
+            }
+
+            var sent = request.SentText(authorization);
+            var decoded = JsonSerializer.Serialize(problem, JsonMutator.Relaxed);
+            foreach (var marker in LeakMarkers)
+            {
+                if ((responseText.Contains(marker, StringComparison.Ordinal) || decoded.Contains(marker, StringComparison.Ordinal))
+                    && !sent.Contains(marker, StringComparison.Ordinal))
+                {
+                    throw new XunitException(Fail($"The problem names internals (\"{marker}\")"));
+                }
+            }
+        }
+
+        var after = await CountAsync();
+        _counts = after;
+        var write = status is >= 200 and < 300 ? request.Write : WriteKind.None;
+        var reports = after.Reports - before.Reports;
+        var revisions = after.Revisions - before.Revisions;
+        var audited = after.AuditEvents - before.AuditEvents == revisions;
+        var stored = write switch
+        {
+            WriteKind.None => after == before,
+            WriteKind.Submit => reports is 0 or 1 && revisions == reports && audited,
+            WriteKind.Correct => reports == 0 && revisions == 1 && audited,
+            WriteKind.Batch => reports == revisions && reports == (int)JsonNode.Parse(responseBytes)!["accepted"]! && audited,
+            _ => false,
+        };
+        if (!stored)
+        {
+            throw new XunitException(Fail($"Rows stored: before {before}, after {after} (expected for {write})"));
+        }
+    }
+
+    private static string Template(string path)
+    {
+        var segments = path.Split('/');
+        if (segments is ["", "v1", "reports", _, ..] && segments[3] is not ("validate" or "batch"))
+        {
+            segments[3] = Guid.TryParse(segments[3], out _) ? "{id}" : "{junk}";
+        }
+
+        if (segments is ["", "v1", "reports", _, "revisions", _, ..])
+        {
+            segments[5] = "{revision}";
+        }
+
+        if (segments is ["", "v1", "regions", _, ..])
+        {
+            segments[3] = "{code}";
+        }
+
+        var template = string.Join('/', segments);
+        return template.Length > 60 ? template[..60] + "…" : template;
+    }
+
+    private async Task<Counts> CountAsync()
+    {
+        var parts = (await factory.ScalarAsync<string>(CountsSql)).Split('/').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        return new Counts(parts[0], parts[1], parts[2], parts[3]);
+    }
+
+    private sealed record Counts(long Reports, long Revisions, long IdempotencyKeys, long AuditEvents)
+    {
+        public override string ToString() => $"reports {Reports}, revisions {Revisions}, idempotency keys {IdempotencyKeys}, audit events {AuditEvents}";
+    }
+}

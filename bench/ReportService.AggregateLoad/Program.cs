@@ -101,6 +101,12 @@ internal static class Program
             BaseAddress = url,
             Timeout = TimeSpan.FromMinutes(10),
         };
+        // Writes need a bearer token once the service authenticates them (issue 6); run.sh mints one and
+        // passes it in the environment (not on the command line, where ps would show it).
+        if (Environment.GetEnvironmentVariable("BENCH_TOKEN") is { Length: > 0 } token)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
 
         async Task Consume()
         {

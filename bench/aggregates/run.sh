@@ -49,6 +49,17 @@
 #   BENCH_MAX_SECONDS [5400]     hard limit for the whole run
 #   BENCH_SEED [2021]
 #   BENCH_RESULTS [bench/aggregates/results]  where the summary, plans and SQL are also written (git-ignored)
+#   BENCH_KEEP [unset]           a directory (e.g. .local/bench-aggregates) for a cluster that is kept between runs: the
+#                                first run imports into it and records what it holds (DIR/bench-data); a later run with
+#                                the same BENCH_AGENCIES and BENCH_SEED finds the data there and skips the import (and
+#                                its VACUUM). The cluster is stopped, not destroyed, at the end; destroy it with
+#                                scripts/local-postgres.sh destroy DIR. Without BENCH_KEEP the cluster is a throwaway.
+#   BENCH_STOP_AFTER [unset]     "import": stop after the data phase (with BENCH_KEEP: load now, measure later)
+#
+# Authentication (issue 6): when the service has --mint-token, the run gives it a random Auth:SigningKey,
+# mints a reports:write token with the published binary and sends it as a bearer token on the imports (in
+# the loader's environment, BENCH_TOKEN). The service's per-client rate limits are switched off for the run
+# (the load comes from one client on loopback). The aggregate queries are sent without a token.
 set -euo pipefail
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$root"
@@ -71,6 +82,8 @@ LOAD_WAIT=${BENCH_LOAD_WAIT:-600}
 MAX_SECONDS=${BENCH_MAX_SECONDS:-5400}
 SEED=${BENCH_SEED:-2021}
 RESULTS_DIR=${BENCH_RESULTS:-$root/bench/aggregates/results}
+KEEP=${BENCH_KEEP:-}
+STOP_AFTER=${BENCH_STOP_AFTER:-}
 TARGET_P99_MS=20
 
 declare -A QUERY=(
@@ -84,6 +97,7 @@ QUERIES="a b c d"
 work=$(mktemp -d /tmp/rs-aggregates.XXXXXX)
 chmod 0755 "$work"   # the postgres OS user writes pgbench logs here
 cluster="$work/pg"
+if [[ -n $KEEP ]]; then mkdir -p "$KEEP" && cluster=$(cd "$KEEP" && pwd -P); fi
 service_pgid=''
 watchdog=''
 summary="$work/summary.txt"
@@ -102,7 +116,11 @@ cleanup() {
     for _ in $(seq 20); do kill -0 -- "-$service_pgid" 2>/dev/null || break; sleep 0.5; done
     kill -KILL -- "-$service_pgid" 2>/dev/null || true
   fi
-  scripts/local-postgres.sh destroy "$cluster" >/dev/null 2>&1 || log "warning: could not destroy $cluster"
+  if [[ -n $KEEP ]]; then
+    scripts/local-postgres.sh stop "$cluster" >/dev/null 2>&1 || log "warning: could not stop $cluster"
+  else
+    scripts/local-postgres.sh destroy "$cluster" >/dev/null 2>&1 || log "warning: could not destroy $cluster"
+  fi
   if [[ -s $summary ]]; then
     mkdir -p "$RESULTS_DIR/$stamp"
     cp "$summary" "$RESULTS_DIR/$stamp/summary.txt"
@@ -135,8 +153,10 @@ fi
 autocannon=$root/bench/aggregates/node_modules/.bin/autocannon
 say "autocannon: $("$autocannon" --version | head -n 1)"
 
-log "building the service and the data tool (Release)"
-timeout 900 dotnet build -c Release src/ReportService.Api/ReportService.Api.csproj -nologo -v q >"$work/build.log" 2>&1 ||
+log "building the service (Release, published to $work/service) and the data tool"
+# Published into the run's own directory: a build in the work tree during a long run cannot replace the
+# binaries under the running service.
+timeout 900 dotnet publish -c Release src/ReportService.Api/ReportService.Api.csproj -o "$work/service" -nologo -v q >"$work/build.log" 2>&1 ||
   { cat "$work/build.log" >&2; die "build of the service failed"; }
 timeout 600 dotnet build -c Release bench/ReportService.AggregateLoad/ReportService.AggregateLoad.csproj -nologo -v q >"$work/build.log" 2>&1 ||
   { cat "$work/build.log" >&2; die "build of the data tool failed"; }
@@ -157,7 +177,9 @@ if [[ ! -x $pg_bin/pgbench || ! -x $pg_bin/psql ]]; then
 fi
 [[ -x $pg_bin/pgbench ]] || pg_bin=$(dirname "$(command -v pgbench)")
 psql_db() { timeout 1200 "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d reports "$@"; }
-"$pg_bin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -c 'CREATE DATABASE reports'
+if [[ $("$pg_bin/psql" -X -At -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = 'reports'") == 0 ]]; then
+  "$pg_bin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -c 'CREATE DATABASE reports'
+fi
 # A bulk load of ~10 GB of WAL: fewer checkpoints (and full-page images) than with the default 1 GB.
 psql_db -c "ALTER SYSTEM SET max_wal_size = '8GB'" -c "ALTER SYSTEM SET checkpoint_timeout = '30min'" -c 'SELECT pg_reload_conf()' >/dev/null
 say "postgres: $("$pg_bin/postgres" --version | sed 's/^postgres //'), $(psql_db -At -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'work_mem', 'effective_cache_size', 'jit')")"
@@ -166,20 +188,41 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port=58280
 while port_busy "$port"; do ((port < 58380)) || die "no free port in 58280..58380"; port=$((port + 1)); done
 url="http://127.0.0.1:$port"
-log "starting the service (Release, Production) on $url"
-ConnectionStrings__Reports="$cs;Database=reports" ASPNETCORE_ENVIRONMENT=Production \
-  setsid dotnet run -c Release --no-build --project src/ReportService.Api --no-launch-profile -- --urls "$url" \
-  >"$work/service.log" 2>&1 </dev/null &
-service_pgid=$!
-for i in $(seq 120); do
-  curl -sf "$url/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$service_pgid" 2>/dev/null || { cat "$work/service.log" >&2; die "the service exited"; }
-  ((i < 120)) || { cat "$work/service.log" >&2; die "the service was not ready within 60 s"; }
-  sleep 0.5
-done
-service_pid=$(pgrep -P "$service_pgid" -f ReportService.Api | head -n 1)
-[[ -n $service_pid ]] || service_pid=$service_pgid
-log "service ready (pid $service_pid); schema migrated by the service"
+# Command Timeout: a 10,000-line batch request runs statements of 10-40 s on a busy shared machine; the
+# default 30 s timeout cancelled one (503) in a run. It changes nothing for the aggregate statements (< 1 s).
+service_env=(ConnectionStrings__Reports="$cs;Database=reports;Command Timeout=600" ASPNETCORE_ENVIRONMENT=Production)
+export BENCH_TOKEN=''
+if grep -rqF --include="*.cs" -e "--mint-token" src/ReportService.Api; then
+  signing_key=$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | head -c 48)
+  service_env+=(Auth__SigningKey="$signing_key")
+  BENCH_TOKEN=$(env Auth__SigningKey="$signing_key" timeout 60 dotnet "$work/service/ReportService.Api.dll" --mint-token \
+    --scope "reports:write reports:read" --region "*" </dev/null | tail -n 1) || die "minting a token failed"
+  [[ -n $BENCH_TOKEN ]] || die "minting a token printed nothing"
+  say "auth: random signing key for this run; imports send a minted bearer token (reports:write reports:read, region *)"
+fi
+service_env+=(${BENCH_SERVICE_ENV:-})
+start_service() { # extra NAME=VALUE settings for this start
+  log "starting the service (Release, Production) on $url $*"
+  env "${service_env[@]}" "$@" setsid dotnet "$work/service/ReportService.Api.dll" --urls "$url" \
+    >>"$work/service.log" 2>&1 </dev/null &
+  service_pgid=$!
+  for i in $(seq 120); do
+    curl -sf "$url/health/ready" >/dev/null 2>&1 && break
+    kill -0 "$service_pgid" 2>/dev/null || { cat "$work/service.log" >&2; die "the service exited"; }
+    ((i < 120)) || { cat "$work/service.log" >&2; die "the service was not ready within 60 s"; }
+    sleep 0.5
+  done
+  service_pid=$(pgrep -P "$service_pgid" -f ReportService.Api | head -n 1 || true)
+  [[ -n $service_pid ]] || service_pid=$service_pgid
+  log "service ready (pid $service_pid); schema migrated by the service"
+}
+stop_service() {
+  kill -TERM -- "-$service_pgid" 2>/dev/null || kill -TERM "$service_pgid" 2>/dev/null || true
+  for _ in $(seq 40); do kill -0 "$service_pgid" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL "$service_pgid" 2>/dev/null || true
+  service_pgid=''
+}
+start_service
 
 # CPU ticks (USER_HZ) of: the service process, PostgreSQL (postmaster with reaped children + live
 # children), and the whole machine busy / total.
@@ -217,6 +260,22 @@ wait_for_quiet() {
 
 say ""
 say "## 1. Data"
+data_id="agencies=$AGENCIES seed=$SEED"
+kept=''
+if [[ -n $KEEP && -s $cluster/bench-data ]] && grep -qxF "$data_id" <(head -n 1 "$cluster/bench-data"); then
+  total=$(sed -n 's/^reports=//p' "$cluster/bench-data")
+  rows=$(psql_db -At -c 'SELECT count(*) FROM reports')
+  [[ $rows == "$total" ]] || die "$cluster/bench-data says $total reports but reports holds $rows rows; destroy the cluster and rerun"
+  kept=yes
+  say "data: kept from an earlier run in $cluster ($(sed -n 2p "$cluster/bench-data")); import skipped"
+  say "    $(sed -n '3,$p' "$cluster/bench-data" | tr '\n' ' ')"
+fi
+if [[ -z $kept ]]; then
+if [[ -n $KEEP ]]; then
+  rm -f "$cluster/bench-data"
+  rows=$(psql_db -At -c 'SELECT count(*) FROM reports')
+  ((rows == 0)) || die "$cluster holds $rows reports but no record of a finished import (interrupted?); destroy it: scripts/local-postgres.sh destroy $cluster"
+fi
 import() { # NAME SKIP COUNT TIMEOUT
   local name=$1 skip=$2 count=$3 limit=$4 before after
   before=$(cpu_snapshot)
@@ -264,6 +323,14 @@ say "sizes: $(psql_db -At -F ', ' -c "SELECT 'database ' || pg_size_pretty(pg_da
   'aggregate_rollups ' || pg_size_pretty(pg_total_relation_size('aggregate_rollups')) || ' (heap ' || pg_size_pretty(pg_relation_size('aggregate_rollups')) || ')'")"
 say "reports per year: $(psql_db -At -c "SELECT string_agg(year || ': ' || n, ', ' ORDER BY year) FROM (SELECT year, count(*) n FROM reports GROUP BY year) y")"
 say "reports with warnings: $(psql_db -At -c "SELECT count(*) FROM report_revisions WHERE jsonb_array_length(warnings) > 0")"
+if [[ -n $KEEP ]]; then
+  { echo "$data_id"; echo "reports=$total"; echo "imported $(date -u '+%Y-%m-%d %H:%M UTC') by code $(git rev-parse --short HEAD)"; grep -E '^import of|^import rest' "$summary" || true; } >"$cluster/bench-data"
+fi
+fi
+if [[ $STOP_AFTER == import ]]; then
+  log "BENCH_STOP_AFTER=import: stopping after the data phase"
+  exit 0
+fi
 
 # ------------------------------------------------------------------------------------------------
 # 2. The SQL the service runs, per query (parameters inlined), and one answer each

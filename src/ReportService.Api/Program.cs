@@ -47,6 +47,7 @@ builder.Services.AddReportServiceRateLimiting();
 builder.Services.AddReportServiceTimeouts();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(_ => RegionDirectory.Load());
+builder.Services.AddSingleton<AggregateAnswerCache>();
 builder.Services.AddSingleton(services => new ReportValidator(
     services.GetRequiredService<TimeProvider>(), services.GetRequiredService<RegionDirectory>()));
 

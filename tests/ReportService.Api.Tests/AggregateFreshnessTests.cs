@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using ReportService.TestSupport;
 
 namespace ReportService.Api.Tests;
@@ -90,5 +91,79 @@ public sealed class AggregateFreshnessTests(ServiceFactory factory) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, (await _client.CorrectAsync(id, moved, "\"1\"")).StatusCode);
         Assert.Equal((0, 1), (await CountAsync("141122106"), await CountAsync("141122104")));
         Assert.Equal(1, await CountAsync("1411"));
+    }
+
+    private async Task<long> CountAsync(string query)
+    {
+        var response = await _client.GetAsync(query);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return N(Assert.Single((await response.ReadObjectAsync())["groups"]!.AsArray())!["reportCount"]!);
+    }
+
+    private static JsonObject ReportIn(string township, int year, int seed) =>
+        ReportGenerator.Generate(new Random(seed), "2021", year, ReportGenerator.MakeCreditCode(township[..6], new Random(seed)), township);
+
+    [Fact]
+    public async Task A_repeated_question_is_answered_from_the_cache_byte_for_byte_until_a_write_makes_it_stale()
+    {
+        const string query = "/v1/aggregates?region=141121101&year=2024&groupBy=township";
+        var cache = factory.Services.GetRequiredService<ReportService.Api.Features.Aggregates.AggregateAnswerCache>();
+        Assert.True(cache.Enabled);
+        await _client.SubmitAcceptedAsync(ReportIn("141121101", 2024, 21));
+
+        foreach (var accept in new[] { "application/json", "text/csv" })
+        {
+            async Task<(byte[] Body, string? Type, string? ETag)> GetAsync()
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, query);
+                request.Headers.Accept.ParseAdd(accept);
+                var response = await _client.SendAsync(request);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return (await response.Content.ReadAsByteArrayAsync(), response.Content.Headers.ContentType?.ToString(), response.Headers.ETag?.Tag);
+            }
+
+            var computed = await GetAsync();
+            var entries = cache.Size.Count;
+            var cached = await GetAsync();
+            Assert.Equal(entries, cache.Size.Count); // a hit: nothing new was stored
+            Assert.Equal(computed.Body, cached.Body);
+            Assert.Equal((computed.Type, computed.ETag), (cached.Type, cached.ETag));
+        }
+
+        Assert.Equal(1, await CountAsync(query));
+        var id = await _client.SubmitAcceptedAsync(ReportIn("141121101", 2024, 22));
+        Assert.Equal(2, await CountAsync(query));
+        var moved = ReportIn("141121101", 2024, 22).Set("/agency/regionCode", "141121102");
+        Assert.Equal(HttpStatusCode.OK, (await _client.CorrectAsync(id, moved, "\"1\"")).StatusCode);
+        Assert.Equal(1, await CountAsync(query));
+    }
+
+    [Fact]
+    public async Task Under_concurrent_readers_every_acknowledged_write_is_in_the_next_answer()
+    {
+        // Readers keep the cache busy with the same question (misses computed while writes commit, answers
+        // stored out of order); after each acknowledged write, a new request must count it.
+        const string query = "/v1/aggregates?region=141121103&year=2022";
+        using var stop = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await CountAsync(query);
+            }
+        })).ToArray();
+        try
+        {
+            for (var i = 1; i <= 12; i++)
+            {
+                await _client.SubmitAcceptedAsync(ReportIn("141121103", 2022, 100 + i));
+                Assert.Equal(i, await CountAsync(query));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(readers);
+        }
     }
 }

@@ -10,6 +10,15 @@ namespace ReportService.Api.Persistence;
 /// </summary>
 internal static class ReportChanges
 {
+    private static long _missedAdvances;
+
+    /// <summary>
+    /// Writes of this process acknowledged although their advance failed (the database went away right after
+    /// the commit). The in-process aggregate answer cache makes it part of its version, so such a write is
+    /// still never hidden behind an answer cached before it.
+    /// </summary>
+    public static long MissedAdvances => Interlocked.Read(ref _missedAdvances);
+
     /// <summary>Not cancellable: the write it follows is committed already, whatever the client does now.</summary>
     public static async Task AdvanceAsync(ReportsDbContext db)
     {
@@ -19,6 +28,7 @@ internal static class ReportChanges
         }
         catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
         {
+            Interlocked.Increment(ref _missedAdvances);
             // The write is committed; the start-up advance covers a version that could not be moved now.
         }
     }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
@@ -9,8 +11,9 @@ using ReportService.Api.Persistence;
 namespace ReportService.Api.Features.Aggregates;
 
 /// <summary>
-/// What both aggregate endpoints do before shaping: check the query, answer 304 when the client's copy is
-/// current (ETag = data version + the request's query and media type), otherwise run the sums.
+/// What both aggregate endpoints do around shaping: check the query, answer 304 when the client's copy is
+/// current (ETag = data version + the request's query and media type), otherwise the answer of that version,
+/// cached (<see cref="AggregateAnswerCache"/>) or computed from the sums.
 /// </summary>
 internal static class AggregateExecution
 {
@@ -20,19 +23,27 @@ internal static class AggregateExecution
     public static bool WantsCsv(AggregateRequest request) =>
         request.Accept?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true;
 
-    public static async Task<(AggregateFilter? Filter, List<AggregateRow>? Rows, IResult? Early)> RunAsync(
-        AggregateRequest request, ReportsDbContext db, HttpContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the query, answers 304 when the client's copy is current, otherwise the rendered answer of the
+    /// current data version: from <paramref name="cache"/> or, on a miss, <paramref name="render"/> over the sums.
+    /// </summary>
+    public static async Task<IResult> AnswerAsync(
+        AggregateRequest request, ReportsDbContext db, HttpContext context, AggregateAnswerCache cache,
+        Func<AggregateFilter, List<AggregateRow>, AggregateAnswer> render, CancellationToken cancellationToken)
     {
         if (!AggregateFilter.TryParse(request, out var filter, out var error))
         {
-            return (null, null, TypedResults.Problem(title: "Invalid query", detail: error.Detail, statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["parameter"] = error.Parameter }));
+            return TypedResults.Problem(title: "Invalid query", detail: error.Detail, statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["parameter"] = error.Parameter });
         }
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
+        var open = true;
         try
         {
+            // Read before anything else: what is computed below (or was cached under this version) then
+            // contains every write acknowledged before this request (ReportChanges, ADR 8).
             var version = await ReportChanges.CurrentAsync(connection, cancellationToken);
             var representation = context.Request.Path + context.Request.QueryString + (WantsCsv(request) ? "|csv" : "|json");
             var tag = $"\"{version}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(representation)))[..16]}\"";
@@ -41,22 +52,62 @@ internal static class AggregateExecution
             var ifNoneMatch = context.Request.GetTypedHeaders().IfNoneMatch;
             if (ifNoneMatch.Any(t => t.Tag.Equals(tag, StringComparison.Ordinal) || t == EntityTagHeaderValue.Any))
             {
-                return (filter, null, TypedResults.StatusCode(StatusCodes.Status304NotModified));
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
             }
 
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var rows = await AggregateQuery.RunAsync(connection, filter, cancellationToken);
-            Infrastructure.Telemetry.AggregateDuration.Record(
-                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
-                new KeyValuePair<string, object?>("endpoint", context.Request.Path.Value),
-                new KeyValuePair<string, object?>("grain", AggregateQuery.GrainFor(filter)));
-            return (filter, rows, null);
+            if (cache.Enabled)
+            {
+                // A hit or a wait for a concurrent miss needs no connection: give it back to the pool now.
+                await db.Database.CloseConnectionAsync();
+                open = false;
+            }
+
+            var (answer, hit) = await cache.GetOrComputeAsync(version, representation, async token =>
+            {
+                if (!open)
+                {
+                    await db.Database.OpenConnectionAsync(token);
+                    open = true;
+                }
+
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var rows = await AggregateQuery.RunAsync(connection, filter, token);
+                Infrastructure.Telemetry.AggregateDuration.Record(
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>("endpoint", context.Request.Path.Value),
+                    new KeyValuePair<string, object?>("grain", AggregateQuery.GrainFor(filter)));
+                await db.Database.CloseConnectionAsync();
+                open = false;
+                return render(filter, rows);
+            }, cancellationToken);
+            System.Diagnostics.Activity.Current?.SetTag("reportservice.aggregate.cache", hit ? "hit" : "miss");
+            return new AnswerResult(answer);
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            if (open)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
     }
 
-    public static ContentHttpResult Csv(string text) => TypedResults.Text(text, "text/csv; charset=utf-8", Encoding.UTF8);
+    /// <summary>The JSON body as the framework would write it (the service's JSON options).</summary>
+    public static AggregateAnswer Json<T>(T value, HttpContext context) => new(
+        JsonSerializer.SerializeToUtf8Bytes(value, context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions),
+        "application/json; charset=utf-8");
+
+    public static AggregateAnswer Csv(string text) => new(Encoding.UTF8.GetBytes(text), "text/csv; charset=utf-8");
+
+    /// <summary>Writes a rendered answer (200) with its length.</summary>
+    private sealed class AnswerResult(AggregateAnswer answer) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status200OK;
+            httpContext.Response.ContentType = answer.ContentType;
+            httpContext.Response.ContentLength = answer.Body.Length;
+            return httpContext.Response.Body.WriteAsync(answer.Body, httpContext.RequestAborted).AsTask();
+        }
+    }
 }

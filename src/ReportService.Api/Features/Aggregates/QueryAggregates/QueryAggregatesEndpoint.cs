@@ -19,31 +19,24 @@ internal static class QueryAggregatesEndpoint
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     internal static async Task<IResult> HandleAsync(
-        [Microsoft.AspNetCore.Http.AsParameters] AggregateRequest request, ReportsDbContext db, RegionDirectory regions, HttpContext context, CancellationToken cancellationToken)
+        [Microsoft.AspNetCore.Http.AsParameters] AggregateRequest request, ReportsDbContext db, RegionDirectory regions, AggregateAnswerCache cache, HttpContext context,
+        CancellationToken cancellationToken)
     {
-        var (filter, rows, early) = await AggregateExecution.RunAsync(request, db, context, cancellationToken);
-        if (early is not null)
-        {
-            return early;
-        }
-
-        if (AggregateExecution.WantsCsv(request))
-        {
-            return AggregateExecution.Csv(AggregateCsv.Aggregates(filter!, rows!, regions));
-        }
-
-        return TypedResults.Ok(new QueryAggregatesResponse
-        {
-            Groups = [.. rows!.Select(row => new AggregateGroup
+        var csv = AggregateExecution.WantsCsv(request);
+        return await AggregateExecution.AnswerAsync(request, db, context, cache, (filter, rows) => csv
+            ? AggregateExecution.Csv(AggregateCsv.Aggregates(filter, rows, regions))
+            : AggregateExecution.Json(new QueryAggregatesResponse
             {
-                Key = AggregateShape.Key(row, regions),
-                ReportCount = row.ReportCount,
-                Formats = new AggregateFormatCounts { Format2019 = row.Reports2019, Format2021 = row.Reports2021 },
-                ActiveDisclosure = AggregateShape.ActiveDisclosure(row),
-                Requests = AggregateShape.Requests(row),
-                Subtotals = AggregateShape.SubtotalsOf(row),
-                Appeals = AggregateShape.Appeals(row),
-            })],
-        });
+                Groups = [.. rows.Select(row => new AggregateGroup
+                {
+                    Key = AggregateShape.Key(row, regions),
+                    ReportCount = row.ReportCount,
+                    Formats = new AggregateFormatCounts { Format2019 = row.Reports2019, Format2021 = row.Reports2021 },
+                    ActiveDisclosure = AggregateShape.ActiveDisclosure(row),
+                    Requests = AggregateShape.Requests(row),
+                    Subtotals = AggregateShape.SubtotalsOf(row),
+                    Appeals = AggregateShape.Appeals(row),
+                })],
+            }, context), cancellationToken);
     }
 }

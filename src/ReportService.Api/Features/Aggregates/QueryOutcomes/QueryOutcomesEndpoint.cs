@@ -21,21 +21,17 @@ internal static class QueryOutcomesEndpoint
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     internal static async Task<IResult> HandleAsync(
-        [Microsoft.AspNetCore.Http.AsParameters] AggregateRequest request, ReportsDbContext db, RegionDirectory regions, HttpContext context, CancellationToken cancellationToken)
+        [Microsoft.AspNetCore.Http.AsParameters] AggregateRequest request, ReportsDbContext db, RegionDirectory regions, AggregateAnswerCache cache, HttpContext context,
+        CancellationToken cancellationToken)
     {
-        var (filter, rows, early) = await AggregateExecution.RunAsync(request, db, context, cancellationToken);
-        if (early is not null)
+        var csv = AggregateExecution.WantsCsv(request);
+        return await AggregateExecution.AnswerAsync(request, db, context, cache, (filter, rows) =>
         {
-            return early;
-        }
-
-        var tidy = rows!.SelectMany(row => Outcomes(row, filter!, regions).Select(o => (row, o))).ToList();
-        if (AggregateExecution.WantsCsv(request))
-        {
-            return AggregateExecution.Csv(AggregateCsv.Outcomes(filter!, tidy, regions));
-        }
-
-        return TypedResults.Ok(new QueryOutcomesResponse { Applicant = filter!.Applicant.Key, Rows = [.. tidy.Select(t => t.o)] });
+            var tidy = rows.SelectMany(row => Outcomes(row, filter, regions).Select(o => (row, o))).ToList();
+            return csv
+                ? AggregateExecution.Csv(AggregateCsv.Outcomes(filter, tidy, regions))
+                : AggregateExecution.Json(new QueryOutcomesResponse { Applicant = filter.Applicant.Key, Rows = [.. tidy.Select(t => t.o)] }, context);
+        }, cancellationToken);
     }
 
     private static IEnumerable<OutcomeRow> Outcomes(AggregateRow row, AggregateFilter filter, RegionDirectory regions)

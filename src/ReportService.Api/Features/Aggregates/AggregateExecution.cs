@@ -93,9 +93,13 @@ internal static class AggregateExecution
     }
 
     /// <summary>The JSON body as the framework would write it (the service's JSON options).</summary>
-    public static AggregateAnswer Json<T>(T value, HttpContext context) => new(
-        JsonSerializer.SerializeToUtf8Bytes(value, context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions),
-        "application/json; charset=utf-8");
+    public static AggregateAnswer Json<T>(T value, HttpContext context) => new(JsonSerializer.SerializeToUtf8Bytes(value, JsonOptions(context)), JsonMediaType);
+
+    public const string JsonMediaType = "application/json; charset=utf-8";
+
+    /// <summary>The service's JSON options (those the framework writes results with).</summary>
+    public static JsonSerializerOptions JsonOptions(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
     public static AggregateAnswer Csv(string text) => new(Encoding.UTF8.GetBytes(text), "text/csv; charset=utf-8");
 

@@ -23,7 +23,7 @@ internal static class AggregateShape
     ];
 
     /// <summary>The leaf rows of both formats in each outcome group (distinct columns).</summary>
-    private static readonly Dictionary<OutcomeGroup, Table3Row[]> GroupRows = Subtotals.ToDictionary(
+    internal static readonly Dictionary<OutcomeGroup, Table3Row[]> GroupRows = Subtotals.ToDictionary(
         s => s.Group,
         s => Table3.Rows2021.Concat(Table3.Rows2019).Where(r => r.Role == Table3RowRole.OutcomeLeaf && r.Group == s.Group).DistinctBy(r => r.Key).ToArray());
 
@@ -100,6 +100,8 @@ internal static class AggregateShape
     }
 
     public static decimal Table2Sum(AggregateRow row, string format, Table2Cell cell) => row.Sum(Table2Columns[(format, cell.Pointer)]);
+
+    public static string Table2Column(string format, Table2Cell cell) => Table2Columns[(format, cell.Pointer)];
 
     private static JsonObject Applicants(Func<ApplicantColumn, long> value)
     {

@@ -25,18 +25,7 @@ internal static class QueryAggregatesEndpoint
         var csv = AggregateExecution.WantsCsv(request);
         return await AggregateExecution.AnswerAsync(request, db, context, cache, (filter, rows) => csv
             ? AggregateExecution.Csv(AggregateCsv.Aggregates(filter, rows, regions))
-            : AggregateExecution.Json(new QueryAggregatesResponse
-            {
-                Groups = [.. rows.Select(row => new AggregateGroup
-                {
-                    Key = AggregateShape.Key(row, regions),
-                    ReportCount = row.ReportCount,
-                    Formats = new AggregateFormatCounts { Format2019 = row.Reports2019, Format2021 = row.Reports2021 },
-                    ActiveDisclosure = AggregateShape.ActiveDisclosure(row),
-                    Requests = AggregateShape.Requests(row),
-                    Subtotals = AggregateShape.SubtotalsOf(row),
-                    Appeals = AggregateShape.Appeals(row),
-                })],
-            }, context), cancellationToken);
+            : new AggregateAnswer(AggregateJson.Aggregates(rows, regions, AggregateExecution.JsonOptions(context)), AggregateExecution.JsonMediaType),
+            cancellationToken);
     }
 }

@@ -22,7 +22,9 @@ internal static class DatabaseSetup
                     $"ConnectionStrings:{ConnectionStringName} is not configured. scripts/run starts a local PostgreSQL and sets it for you.");
             }
 
-            return new NpgsqlDataSourceBuilder(connectionString).Build();
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            ApplyDefaults(builder.ConnectionStringBuilder);
+            return builder.Build();
         });
         services.AddDbContextPool<ReportsDbContext>((provider, options) => options
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
@@ -31,6 +33,36 @@ internal static class DatabaseSetup
         services.AddSingleton<DatabaseState>();
         services.AddHostedService<DatabaseMigrator>();
         return services;
+    }
+
+    /// <summary>
+    /// The service's connection defaults, each applied only when the operator's connection string does not set
+    /// it (docs/operations.md, docs/benchmarks.md "Persistence"): Npgsql prepares a statement once it has seen
+    /// it twice on a physical connection (the 229-column statements would otherwise be parsed and planned by
+    /// PostgreSQL on every call), and PostgreSQL's JIT compiler is off for the service's sessions (the
+    /// rollup statements' cost estimates are far above jit_above_cost, and compiling them costs more than it
+    /// saves on every call).
+    /// </summary>
+    internal static void ApplyDefaults(NpgsqlConnectionStringBuilder settings)
+    {
+        if (!settings.ContainsKey("Max Auto Prepare"))
+        {
+            settings.MaxAutoPrepare = 64;
+        }
+
+        if (!settings.ContainsKey("Auto Prepare Min Usages"))
+        {
+            settings.AutoPrepareMinUsages = 2;
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.Options))
+        {
+            settings.Options = "-c jit=off";
+        }
+        else if (!settings.Options.Contains("jit", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.Options += " -c jit=off";
+        }
     }
 }
 

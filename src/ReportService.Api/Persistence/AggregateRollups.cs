@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
+using NpgsqlTypes;
 using ReportService.Api.Infrastructure;
 
 namespace ReportService.Api.Persistence;
@@ -26,22 +28,34 @@ internal static class AggregateRollups
     private static readonly string Grain =
         "CROSS JOIN (VALUES (2), (4), (6), (9)) AS g (grain)";
 
-    /// <summary>Adds (sign 1) or removes (sign −1) one stored revision under the given dimensions.</summary>
+    /// <summary>
+    /// Adds (sign 1) or removes (sign −1) one stored revision under the given dimensions. Positional
+    /// parameters ($1 region, $2 year, $3 level, $4 kind, $5 scope, $6 format, $7 sign, $8 report id,
+    /// $9 revision), so that Npgsql sends the ~40 KB text as it is instead of scanning it for named ones.
+    /// </summary>
     private static readonly string RevisionSql =
         $"INSERT INTO aggregate_rollups AS a (grain, region_code, year, level, kind, scope, format, shard, report_count, {Columns}) " +
-        "SELECT g.grain, CASE WHEN length(@region) > g.grain THEN left(@region, g.grain) ELSE @region END, @year, @level, @kind, @scope, @format, " +
-        $"abs(hashtext(v.report_id::text)) % {Shards}, @sign, " +
-        string.Join(", ", CellColumns.All.Select(c => $"@sign * coalesce(v.{c.Name}, 0)")) +
-        $" FROM report_revisions v {Grain} WHERE v.report_id = @id AND v.revision = @revision ORDER BY g.grain" + Conflict;
+        "SELECT g.grain, CASE WHEN length($1) > g.grain THEN left($1, g.grain) ELSE $1 END, $2, $3, $4, $5, $6, " +
+        $"abs(hashtext(v.report_id::text)) % {Shards}, $7, " +
+        string.Join(", ", CellColumns.All.Select(c => $"$7 * coalesce(v.{c.Name}, 0)")) +
+        $" FROM report_revisions v {Grain} WHERE v.report_id = $8 AND v.revision = $9 ORDER BY g.grain" + Conflict;
 
-    /// <summary>Adds the reports of a bulk import that were stored (those of the staging tables now in reports).</summary>
+    /// <summary>
+    /// Folds the deltas of a bulk import (staged in <c>batch_rollups</c>, summed by the service) into the
+    /// rollups, in key order (grain first, as every writer locks them).
+    /// </summary>
     public static readonly string BatchSql =
         $"INSERT INTO aggregate_rollups AS a (grain, region_code, year, level, kind, scope, format, shard, report_count, {Columns}) " +
-        "SELECT g.grain, CASE WHEN length(r.region_code) > g.grain THEN left(r.region_code, g.grain) ELSE r.region_code END, " +
-        $"r.year, r.level, r.kind, r.scope, r.format, abs(hashtext(r.id::text)) % {Shards}, count(*), " +
-        string.Join(", ", CellColumns.All.Select(c => $"sum(coalesce(v.{c.Name}, 0))")) +
-        $" FROM batch_reports r JOIN batch_revisions v ON v.report_id = r.id {Grain} " +
-        "WHERE EXISTS (SELECT 1 FROM reports x WHERE x.id = r.id) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8" + Conflict;
+        $"SELECT grain, region_code, year, level, kind, scope, format, shard, report_count, {Columns} FROM batch_rollups " +
+        "ORDER BY grain, scope, year, region_code, level, kind, format, shard" + Conflict;
+
+    /// <summary>The rollup upsert of one revision, for a batch that also writes the revision's rows.</summary>
+    public static NpgsqlBatchCommand AddCommand(StoredReport report)
+    {
+        var command = new NpgsqlBatchCommand(RevisionSql);
+        Bind(command.Parameters, report, report.CurrentRevision, 1);
+        return command;
+    }
 
     public static Task AddAsync(ReportsDbContext db, StoredReport report, CancellationToken cancellationToken) =>
         ApplyAsync(db, report, report.CurrentRevision, 1, cancellationToken);
@@ -49,18 +63,26 @@ internal static class AggregateRollups
     public static Task RemoveAsync(ReportsDbContext db, StoredReport report, int revision, CancellationToken cancellationToken) =>
         ApplyAsync(db, report, revision, -1, cancellationToken);
 
-    private static Task<int> ApplyAsync(ReportsDbContext db, StoredReport report, int revision, int sign, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlRawAsync(RevisionSql,
-        [
-            new NpgsqlParameter("region", report.RegionCode),
-            new NpgsqlParameter("year", report.Year),
-            new NpgsqlParameter("level", ContractEnums.Name(report.Level)),
-            new NpgsqlParameter("kind", ContractEnums.Name(report.Kind)),
-            new NpgsqlParameter("scope", ContractEnums.Name(report.Scope)),
-            new NpgsqlParameter("format", report.Format),
-            new NpgsqlParameter("sign", sign),
-            new NpgsqlParameter("id", report.Id),
-            new NpgsqlParameter("revision", revision),
-        ],
-        cancellationToken);
+    /// <summary>Runs the upsert on the context's connection, inside its current transaction.</summary>
+    private static async Task ApplyAsync(ReportsDbContext db, StoredReport report, int revision, int sign, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        await using var command = new NpgsqlCommand(RevisionSql, connection, transaction);
+        Bind(command.Parameters, report, revision, sign);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void Bind(NpgsqlParameterCollection p, StoredReport report, int revision, int sign)
+    {
+        p.Add(new NpgsqlParameter<string> { TypedValue = report.RegionCode, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<int> { TypedValue = report.Year });
+        p.Add(new NpgsqlParameter<string> { TypedValue = ContractEnums.Name(report.Level), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<string> { TypedValue = ContractEnums.Name(report.Kind), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<string> { TypedValue = ContractEnums.Name(report.Scope), NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<string> { TypedValue = report.Format, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<int> { TypedValue = sign });
+        p.Add(new NpgsqlParameter<Guid> { TypedValue = report.Id });
+        p.Add(new NpgsqlParameter<int> { TypedValue = revision });
+    }
 }

@@ -11,9 +11,12 @@ namespace ReportService.Api.Features.Reports.ImportReports;
 internal sealed record BulkReport(StoredReport Report, StoredRevision Revision, Report Content);
 
 /// <summary>
-/// Stores many new reports in one pass: binary COPY into staging tables, then one INSERT … ON CONFLICT DO
-/// NOTHING into the real tables, all in one transaction. A report whose identity exists already (or arrives
-/// concurrently) is skipped, not fatal: the caller learns which ids were stored.
+/// Stores many new reports in one transaction, writing each row once: binary COPY of the small report rows
+/// into a staging table, one INSERT … ON CONFLICT DO NOTHING from it into <c>reports</c> (a report whose
+/// identity exists already, or arrives concurrently, is skipped, not fatal: the caller learns which ids were
+/// stored), binary COPY of the stored reports' revisions straight into <c>report_revisions</c>, and the
+/// rollup deltas summed here from the cells already in hand and folded into <c>aggregate_rollups</c> with
+/// one upsert of a few rows. All in one transaction: the import is stored whole or not at all.
 /// </summary>
 internal static class BulkReportWriter
 {
@@ -22,6 +25,16 @@ internal static class BulkReportWriter
 
     private static readonly string[] RevisionColumns =
         ["report_id", "revision", "submitted_at", "submitted_by", "submitted_client", "operation", "content_hash", "body", "warnings", .. CellColumns.All.Select(c => c.Name)];
+
+    private static readonly string[] RollupColumns =
+        ["grain", "region_code", "year", "level", "kind", "scope", "format", "shard", "report_count", .. CellColumns.All.Select(c => c.Name)];
+
+    private static readonly int CellCount = CellColumns.All.Count;
+
+    private static readonly bool[] IsAmount = [.. CellColumns.All.Select(c => c.Kind == CellColumnKind.Amount)];
+
+    /// <summary>One logical rollup row: a grain's region prefix and the other dimensions.</summary>
+    private readonly record struct RollupKey(short Grain, string Region, int Year, string Level, string Kind, string Scope, string Format);
 
     public static async Task<HashSet<Guid>> WriteAsync(ReportsDbContext db, IReadOnlyList<BulkReport> reports, CancellationToken cancellationToken)
     {
@@ -36,9 +49,12 @@ internal static class BulkReportWriter
         try
         {
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            // jit off here whatever the connection string says: the rollup upsert's estimate is far above
+            // jit_above_cost and compiling it costs more than running it.
             await ExecuteAsync(connection, transaction,
+                "SET LOCAL jit = off; " +
                 "CREATE TEMP TABLE batch_reports (LIKE reports INCLUDING DEFAULTS) ON COMMIT DROP; " +
-                "CREATE TEMP TABLE batch_revisions (LIKE report_revisions INCLUDING DEFAULTS) ON COMMIT DROP;", cancellationToken);
+                "CREATE TEMP TABLE batch_rollups (LIKE aggregate_rollups) ON COMMIT DROP;", cancellationToken);
 
             await using (var importer = await connection.BeginBinaryImportAsync(
                 $"COPY batch_reports ({string.Join(", ", ReportColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
@@ -64,11 +80,35 @@ internal static class BulkReportWriter
                 await importer.CompleteAsync(cancellationToken);
             }
 
-            await using (var importer = await connection.BeginBinaryImportAsync(
-                $"COPY batch_revisions ({string.Join(", ", RevisionColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            await using (var insert = new NpgsqlCommand(
+                "INSERT INTO reports SELECT * FROM batch_reports ON CONFLICT ON CONSTRAINT " + ReportsDbContext.IdentityConstraint +
+                " DO NOTHING RETURNING id", connection, transaction))
             {
-                foreach (var (_, revision, content) in reports)
+                await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
                 {
+                    stored.Add(reader.GetGuid(0));
+                }
+            }
+
+            if (stored.Count == 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return stored;
+            }
+
+            var sums = new Dictionary<RollupKey, (long Count, decimal[] Cells)>();
+            var cells = new object?[CellCount];
+            await using (var importer = await connection.BeginBinaryImportAsync(
+                $"COPY report_revisions ({string.Join(", ", RevisionColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            {
+                foreach (var (report, revision, content) in reports)
+                {
+                    if (!stored.Contains(report.Id))
+                    {
+                        continue;
+                    }
+
                     await importer.StartRowAsync(cancellationToken);
                     await importer.WriteAsync(revision.ReportId, NpgsqlDbType.Uuid, cancellationToken);
                     await importer.WriteAsync(revision.Revision, NpgsqlDbType.Integer, cancellationToken);
@@ -96,9 +136,10 @@ internal static class BulkReportWriter
                     await importer.WriteAsync(revision.ContentHash, NpgsqlDbType.Char, cancellationToken);
                     await importer.WriteAsync(revision.Body, NpgsqlDbType.Jsonb, cancellationToken);
                     await importer.WriteAsync(revision.Warnings, NpgsqlDbType.Jsonb, cancellationToken);
-                    foreach (var column in CellColumns.All)
+                    for (var c = 0; c < CellCount; c++)
                     {
-                        var value = column.Formats.Contains(content.Format) ? column.Read(content) : null;
+                        var column = CellColumns.All[c];
+                        var value = cells[c] = column.Formats.Contains(content.Format) ? column.Read(content) : null;
                         switch (value)
                         {
                             case null:
@@ -112,35 +153,87 @@ internal static class BulkReportWriter
                                 break;
                         }
                     }
+
+                    Accumulate(sums, report, cells);
                 }
 
                 await importer.CompleteAsync(cancellationToken);
             }
 
-            await using (var insert = new NpgsqlCommand(
-                "WITH inserted AS (INSERT INTO reports SELECT * FROM batch_reports ON CONFLICT ON CONSTRAINT " +
-                ReportsDbContext.IdentityConstraint + " DO NOTHING RETURNING id) " +
-                "INSERT INTO report_revisions SELECT b.* FROM batch_revisions b JOIN inserted i ON i.id = b.report_id RETURNING report_id",
-                connection, transaction))
+            // The whole import's deltas go to one shard per logical row, chosen per import: the import holds
+            // its rollup locks until it commits, and single-report writers of the same regions keep the
+            // other seven shards. Reads sum the shards, so which shard holds a delta does not matter.
+            var shard = (short)Random.Shared.Next(AggregateRollups.Shards);
+            await using (var importer = await connection.BeginBinaryImportAsync(
+                $"COPY batch_rollups ({string.Join(", ", RollupColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
-                await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
+                foreach (var (key, (count, totals)) in sums)
                 {
-                    stored.Add(reader.GetGuid(0));
+                    await importer.StartRowAsync(cancellationToken);
+                    await importer.WriteAsync(key.Grain, NpgsqlDbType.Smallint, cancellationToken);
+                    await importer.WriteAsync(key.Region, NpgsqlDbType.Text, cancellationToken);
+                    await importer.WriteAsync(key.Year, NpgsqlDbType.Integer, cancellationToken);
+                    await importer.WriteAsync(key.Level, NpgsqlDbType.Text, cancellationToken);
+                    await importer.WriteAsync(key.Kind, NpgsqlDbType.Text, cancellationToken);
+                    await importer.WriteAsync(key.Scope, NpgsqlDbType.Text, cancellationToken);
+                    await importer.WriteAsync(key.Format, NpgsqlDbType.Text, cancellationToken);
+                    await importer.WriteAsync(shard, NpgsqlDbType.Smallint, cancellationToken);
+                    await importer.WriteAsync(count, NpgsqlDbType.Bigint, cancellationToken);
+                    for (var c = 0; c < CellCount; c++)
+                    {
+                        if (IsAmount[c])
+                        {
+                            await importer.WriteAsync(totals[c], NpgsqlDbType.Numeric, cancellationToken);
+                        }
+                        else
+                        {
+                            await importer.WriteAsync((long)totals[c], NpgsqlDbType.Bigint, cancellationToken);
+                        }
+                    }
                 }
+
+                await importer.CompleteAsync(cancellationToken);
             }
 
-            if (stored.Count > 0)
-            {
-                await ExecuteAsync(connection, transaction, AggregateRollups.BatchSql, cancellationToken);
-            }
-
+            await ExecuteAsync(connection, transaction, AggregateRollups.BatchSql, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return stored;
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>Adds one stored report's cells (a cell its format lacks counts as 0) at every grain.</summary>
+    private static void Accumulate(Dictionary<RollupKey, (long Count, decimal[] Cells)> sums, StoredReport report, object?[] cells)
+    {
+        var level = Infrastructure.ContractEnums.Name(report.Level);
+        var kind = Infrastructure.ContractEnums.Name(report.Kind);
+        var scope = Infrastructure.ContractEnums.Name(report.Scope);
+        foreach (var grain in AggregateRollups.Grains)
+        {
+            var region = report.RegionCode.Length > grain ? report.RegionCode[..grain] : report.RegionCode;
+            var key = new RollupKey((short)grain, region, report.Year, level, kind, scope, report.Format);
+            ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, key, out var exists);
+            if (!exists)
+            {
+                entry = (0, new decimal[CellCount]);
+            }
+
+            entry.Count++;
+            for (var c = 0; c < CellCount; c++)
+            {
+                switch (cells[c])
+                {
+                    case decimal amount:
+                        entry.Cells[c] += amount;
+                        break;
+                    case int count:
+                        entry.Cells[c] += count;
+                        break;
+                }
+            }
         }
     }
 

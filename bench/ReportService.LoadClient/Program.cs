@@ -18,10 +18,19 @@ namespace ReportService.LoadClient;
 ///           (or until the bodies run out); prints throughput and p50/p99 latency; every answer must be 201.
 ///   batch:  POSTs C pre-generated, distinct reports as NDJSON to /v1/reports/batch, L lines per request;
 ///           prints the wall time; every line must be accepted.
+///
+/// Reports are spread over --townships T real townships of the division reference (default 2000, taken at
+/// even steps through the ~41,000 of divisions.tsv.gz; 1 = all in township 141122103 as before), as real
+/// traffic is. A bearer token for the service (--token, or the environment variable REPORTS_TOKEN) is
+/// sent as Authorization: Bearer on every request when given.
 /// </summary>
 internal static class Program
 {
     private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string? token;
+
+    private static string[] townships = ["141122103"];
 
     private static async Task<int> Main(string[] args)
     {
@@ -31,8 +40,9 @@ internal static class Program
         if (args.Length == 0 || args[0] is not ("submit" or "batch"))
         {
             await Console.Error.WriteLineAsync(
-                "usage: submit --url URL --concurrency N --seconds S --bodies B [--warmup-seconds W] [--first-code K] [--year Y] [--seed X]\n" +
-                "       batch  --url URL --count C --lines-per-request L [--parallel P] [--first-code K] [--year Y] [--seed X]");
+                "usage: submit --url URL --concurrency N --seconds S --bodies B [--warmup-seconds W] [--first-code K] [--year Y] [--seed X] [--townships T] [--token T]\n" +
+                "       batch  --url URL --count C --lines-per-request L [--parallel P] [--first-code K] [--year Y] [--seed X] [--townships T] [--token T]\n" +
+                "       (the token may also come from the environment variable REPORTS_TOKEN)");
             return 2;
         }
 
@@ -44,6 +54,8 @@ internal static class Program
             return 2;
         }
 
+        token = options.Optional("token") ?? Environment.GetEnvironmentVariable("REPORTS_TOKEN");
+        townships = Townships(options.Int("townships", 2000));
         return args[0] == "submit" ? await SubmitAsync(url, options) : await BatchAsync(url, options);
     }
 
@@ -219,6 +231,7 @@ internal static class Program
     {
         BaseAddress = url,
         Timeout = timeout,
+        DefaultRequestHeaders = { Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token) },
     };
 
     /// <summary>
@@ -233,12 +246,42 @@ internal static class Program
         var bodies = new byte[count][];
         Parallel.For(0, count, i =>
         {
-            var report = ReportGenerator.Generate(new Random(HashCode.Combine(seed, i)), ReportFormats.Format2021, year, codes[i]);
+            // Report i belongs to township i mod T; its credit code is registered in that township's county.
+            var township = townships[i % townships.Length];
+            var first17 = "11" + township[..6] + codes[i][8..17];
+            var creditCode = first17 + CreditCode.CheckCharacterFor(first17);
+            var report = ReportGenerator.Generate(new Random(HashCode.Combine(seed, i)), ReportFormats.Format2021, year, creditCode, township);
             bodies[i] = JsonSerializer.SerializeToUtf8Bytes(report, Compact);
         });
         Console.WriteLine((
-            $"generated {count} distinct reports (year {year}, codes {codes[0]}..{codes[^1]}, mean {bodies.Average(b => b.Length):F0} bytes) in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s"));
+            $"generated {count} distinct reports (year {year}, {Math.Min(count, townships.Length)} townships, organisation codes {codes[0][8..16]}..{codes[^1][8..16]}, mean {bodies.Average(b => b.Length):F0} bytes) in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s"));
         return bodies;
+    }
+
+    /// <summary>T townships (9-digit codes) at even steps through the division reference, in its order.</summary>
+    private static string[] Townships(int count)
+    {
+        if (count <= 1)
+        {
+            return ["141122103"];
+        }
+
+        var path = Path.Combine(AppContext.BaseDirectory, "divisions.tsv.gz");
+        using var file = File.OpenRead(path);
+        using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        var all = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            var code = line.Split('\t', 2)[0];
+            if (code.Length == 9)
+            {
+                all.Add(code);
+            }
+        }
+
+        var step = Math.Max(1, all.Count / count);
+        return [.. all.Where((_, i) => i % step == 0).Take(count)];
     }
 
     private static IEnumerable<string> CreditCodes(long first)
@@ -304,6 +347,8 @@ internal static class Program
         public int Int(string name, int? fallback = null) =>
             values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture)
             : fallback ?? throw new ArgumentException($"--{name} is required");
+
+        public string? Optional(string name) => values.GetValueOrDefault(name);
 
         public int? OptionalInt(string name) =>
             values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : null;

@@ -11,8 +11,12 @@
 #      same rows (exported with COPY ... TO) into the same, truncated tables.
 #                                                          ratio = copy seconds / import seconds
 #   3. Diagnostics (not targets): where PostgreSQL spends its time per statement (pg_stat_statements, with
-#      planning time), and parts 1 and 2 again with two settings in the service's connection string (Npgsql
-#      automatic statement preparation; PostgreSQL's JIT off): a configuration change only, no code changed.
+#      planning time) at 16 clients.
+#
+# The load client spreads the reports over BENCH_TOWNSHIPS real townships of the division reference (as real
+# traffic is); the pgbench baseline's rows are the same whichever township a report is from. When the
+# service has authentication (--mint-token), it is started with a random Auth__SigningKey and the client
+# sends a token minted by the same binary on every request.
 #
 # Usage: bench/ingestion/run.sh          (about 10-13 minutes, as root on Debian 12 with the .NET 10 SDK,
 #                                        plus up to BENCH_LOAD_WAIT waiting for a quiet machine)
@@ -38,6 +42,7 @@
 #   BENCH_BULK_LINES [10000]  NDJSON lines per request (the endpoint takes <= 20,000 lines and <= 64 MiB;
 #                             10,000 generated reports are about 53 MB, 20,000 would be over 64 MiB)
 #   BENCH_BULK_PARALLEL [1]   batch requests in flight at once
+#   BENCH_TOWNSHIPS [2000]    townships the reports are spread over (1: all in one, as before)
 #   BENCH_DIAGNOSE [1]        0 skips part 3
 #   BENCH_MAX_LOAD [1.5]      wait until the 1-minute load average is below this before measuring ...
 #   BENCH_LOAD_WAIT [600]     ... for at most this many seconds (then measure anyway, and say so)
@@ -55,6 +60,7 @@ BULK_COUNT=${BENCH_BULK_COUNT:-100000}
 BULK_LINES=${BENCH_BULK_LINES:-10000}
 BULK_PARALLEL=${BENCH_BULK_PARALLEL:-1}
 DIAGNOSE=${BENCH_DIAGNOSE:-1}
+TOWNSHIPS=${BENCH_TOWNSHIPS:-2000}
 MAX_LOAD=${BENCH_MAX_LOAD:-1.5}
 LOAD_WAIT=${BENCH_LOAD_WAIT:-600}
 MAX_SECONDS=${BENCH_MAX_SECONDS:-1800}
@@ -124,6 +130,20 @@ timeout 900 dotnet publish -c Release -o "$work/client" "$src/bench/ReportServic
   { cat "$work/build.log" >&2; die "publish of the load client failed"; }
 say "dotnet: SDK $(dotnet --version), runtime $(dotnet --list-runtimes | sed -n 's/^Microsoft.AspNetCore.App \([^ ]*\).*/\1/p' | tail -n 1) (ASP.NET Core)"
 client=(dotnet "$work/client/ReportService.LoadClient.dll")
+say "load: reports spread over $TOWNSHIPS township(s) of the division reference"
+
+# Authentication (issue 6): a random signing key for this run only, and a token minted by the same binary.
+auth_key=''
+if grep -rqs -- '--mint-token' "$src/src/ReportService.Api"; then
+  auth_key=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | cut -c1-48)
+  REPORTS_TOKEN=$(cd "$work/service" && Auth__SigningKey="$auth_key" timeout 120 dotnet ReportService.Api.dll --mint-token --scope "reports:write reports:read" --region "*" </dev/null 2>"$work/mint.log" | tail -n 1) ||
+    { cat "$work/mint.log" >&2; die "could not mint a token"; }
+  [[ $REPORTS_TOKEN == *.*.* ]] || { cat "$work/mint.log" >&2; die "the minted token does not look like a JWT: '$REPORTS_TOKEN'"; }
+  export REPORTS_TOKEN
+  say "auth: service started with a random Auth__SigningKey; the client sends a minted bearer token (scope reports:write reports:read, region *)"
+else
+  say "auth: this build has no authentication (no --mint-token); no token sent"
+fi
 
 # ------------------------------------------------------------------------------------------------
 # PostgreSQL
@@ -162,7 +182,7 @@ url="http://127.0.0.1:$port"
 
 start_service() { # EXTRA_CONNECTION_STRING_OPTIONS
   log "starting the service (Release, Production) on $url${1:+ with '$1'}"
-  (cd "$work/service" && ConnectionStrings__Reports="$cs;Database=reports$1" ASPNETCORE_ENVIRONMENT=Production \
+  (cd "$work/service" && ConnectionStrings__Reports="$cs;Database=reports$1" ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey="$auth_key" \
     exec setsid dotnet ReportService.Api.dll --urls "$url" >>"$work/service.log" 2>&1 </dev/null) &
   service_pid=$!
   for i in $(seq 240); do
@@ -235,7 +255,7 @@ say "## 1. Durable single-report ingestion (${SECONDS_PER_PHASE} s per phase, ${
 
 warm_up() {
   log "warming the service up (16 clients, 20 s of POST /v1/reports)"
-  timeout 300 "${client[@]}" submit --url "$url" --concurrency 16 --seconds 20 --bodies 35000 --first-code "$1" --year "$YEAR" >"$work/warmup.log" ||
+  timeout 300 "${client[@]}" submit --url "$url" --concurrency 16 --seconds 20 --bodies 35000 --first-code "$1" --year "$YEAR" --townships "$TOWNSHIPS" >"$work/warmup.log" ||
     { cat "$work/warmup.log" >&2; die "warm-up failed"; }
   say "warm-up: $(grep '^RESULT' "$work/warmup.log" | cut -d' ' -f3-6)"
 }
@@ -255,7 +275,7 @@ run_service() { # CONCURRENCY LABEL -> sets last_rps
   truncate_all
   log "service: $c clients, ${SECONDS_PER_PHASE} s ($label); load $(loadavg)"
   timeout $((SECONDS_PER_PHASE + 300)) "${client[@]}" submit --url "$url" --concurrency "$c" --seconds "$SECONDS_PER_PHASE" \
-    --bodies "$bodies" --first-code "$code" --year "$YEAR" --warmup-seconds 3 --cpu-service "$service_pid" --cpu-postgres "$postmaster" \
+    --bodies "$bodies" --first-code "$code" --year "$YEAR" --townships "$TOWNSHIPS" --warmup-seconds 3 --cpu-service "$service_pid" --cpu-postgres "$postmaster" \
     >"$work/submit.log" || { cat "$work/submit.log" >&2; die "the load client failed (a non-201 answer?)"; }
   code=$((code + bodies * 11 / 10 + 1000))
   res=$(grep '^RESULT' "$work/submit.log")
@@ -324,7 +344,7 @@ run_import() { # FIRST_CODE -> sets import_s
   log_from=$(stat -c %s "$pg_log")
   log "bulk import: $BULK_COUNT reports; load $(loadavg)"
   timeout 1200 "${client[@]}" batch --url "$url" --count "$BULK_COUNT" --lines-per-request "$BULK_LINES" --parallel "$BULK_PARALLEL" \
-    --first-code "$1" --year "$YEAR" --cpu-service "$service_pid" --cpu-postgres "$postmaster" >"$work/batch.log" ||
+    --first-code "$1" --year "$YEAR" --townships "$TOWNSHIPS" --cpu-service "$service_pid" --cpu-postgres "$postmaster" >"$work/batch.log" ||
     { cat "$work/batch.log" >&2; die "the bulk import failed"; }
   psql_db -c "ALTER SYSTEM RESET log_min_duration_statement" -c 'SELECT pg_reload_conf()' >/dev/null
   res=$(grep '^RESULT' "$work/batch.log")
@@ -390,22 +410,6 @@ if [[ $DIAGNOSE == 1 ]]; then
   psql_db -c 'ALTER SYSTEM SET pg_stat_statements.track_planning = on' -c 'SELECT pg_reload_conf()' >/dev/null
   say "### PostgreSQL per statement with planning time, service as measured above"
   run_service 16 "diagnostic, planning tracked"
-  stop_service
-  say ""
-  tuned=';Max Auto Prepare=32;Auto Prepare Min Usages=2;Options=-c jit=off'
-  say "### The same service with two settings in its connection string only: '$tuned'"
-  say "    (Npgsql prepares statements it has seen twice, so the rollup upsert is no longer planned on every call;"
-  say "    PostgreSQL's JIT compiler is off for the service's sessions, so the bulk rollup is not JIT-compiled per batch)"
-  start_service "$tuned"
-  warm_up 95000000
-  for c in $CONCURRENCY; do
-    run_service "$c" "tuned"
-    awk -v c="$c" -v s="$(awk -v n="$last_n" -v t="$last_s" 'BEGIN { print n / t }')" -v pn="${pgb_n[$c]}" -v ps="${pgb_s[$c]}" 'BEGIN {
-      printf "RESULT tuned ingestion c=%d: %.1f reports/s = %.3f x the pgbench tps of part 1\n", c, s, s / (pn / ps) }' | tee -a "$summary"
-  done
-  run_import 30000000
-  awk -v i="$import_s" -v c="$copy_s" -v n="$BULK_COUNT" 'BEGIN {
-    printf "RESULT tuned bulk: import %.1f s (%.0f reports/s), ratio to the copy of part 2: %.3f\n", i, n / i, c / i }' | tee -a "$summary"
 fi
 
 say ""

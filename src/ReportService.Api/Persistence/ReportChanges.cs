@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace ReportService.Api.Persistence;
@@ -24,7 +23,11 @@ internal static class ReportChanges
     {
         try
         {
-            await db.Database.ExecuteSqlRawAsync("SELECT nextval('report_changes')", CancellationToken.None);
+            await PersistenceConnections.WithOpenConnectionAsync(db, async (connection, transaction) =>
+            {
+                await using var command = new NpgsqlCommand("SELECT nextval('report_changes')", connection, transaction);
+                return await command.ExecuteScalarAsync(CancellationToken.None);
+            }, CancellationToken.None);
         }
         catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
         {

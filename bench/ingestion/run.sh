@@ -16,7 +16,8 @@
 # The load client spreads the reports over BENCH_TOWNSHIPS real townships of the division reference (as real
 # traffic is); the pgbench baseline's rows are the same whichever township a report is from. When the
 # service has authentication (--mint-token), it is started with a random Auth__SigningKey and the client
-# sends a token minted by the same binary on every request.
+# sends a token minted by the same binary on every request; the per-client rate limit (50 requests/s for
+# one token) is off (RateLimiting__Enabled=false, "off only for benchmarks and load tests").
 #
 # Usage: bench/ingestion/run.sh          (about 10-13 minutes, as root on Debian 12 with the .NET 10 SDK,
 #                                        plus up to BENCH_LOAD_WAIT waiting for a quiet machine)
@@ -182,7 +183,7 @@ url="http://127.0.0.1:$port"
 
 start_service() { # EXTRA_CONNECTION_STRING_OPTIONS
   log "starting the service (Release, Production) on $url${1:+ with '$1'}"
-  (cd "$work/service" && ConnectionStrings__Reports="$cs;Database=reports$1" ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey="$auth_key" \
+  (cd "$work/service" && ConnectionStrings__Reports="$cs;Database=reports$1" ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey="$auth_key" RateLimiting__Enabled=false \
     exec setsid dotnet ReportService.Api.dll --urls "$url" >>"$work/service.log" 2>&1 </dev/null) &
   service_pid=$!
   for i in $(seq 240); do

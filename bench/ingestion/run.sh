@@ -181,9 +181,11 @@ port=58080
 while port_busy "$port"; do ((port < 58180)) || die "no free port in 58080..58180"; port=$((port + 1)); done
 url="http://127.0.0.1:$port"
 
-start_service() { # EXTRA_CONNECTION_STRING_OPTIONS
-  log "starting the service (Release, Production) on $url${1:+ with '$1'}"
-  (cd "$work/service" && ConnectionStrings__Reports="$cs;Database=reports$1" ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey="$auth_key" RateLimiting__Enabled=false \
+start_service() { # EXTRA_CONNECTION_STRING_OPTIONS [EXTRA_ENVIRONMENT...]
+  local extra=$1
+  shift
+  log "starting the service (Release, Production) on $url${extra:+ with '$extra'}${1:+ and $*}"
+  (cd "$work/service" && { (($# == 0)) || export "$@"; } && ConnectionStrings__Reports="$cs;Database=reports$extra" ASPNETCORE_ENVIRONMENT=Production Auth__SigningKey="$auth_key" RateLimiting__Enabled=false \
     exec setsid dotnet ReportService.Api.dll --urls "$url" >>"$work/service.log" 2>&1 </dev/null) &
   service_pid=$!
   for i in $(seq 240); do
@@ -411,6 +413,18 @@ if [[ $DIAGNOSE == 1 ]]; then
   psql_db -c 'ALTER SYSTEM SET pg_stat_statements.track_planning = on' -c 'SELECT pg_reload_conf()' >/dev/null
   say "### PostgreSQL per statement with planning time, service as measured above"
   run_service 16 "diagnostic, planning tracked"
+  psql_db -c 'ALTER SYSTEM RESET pg_stat_statements.track_planning' -c 'SELECT pg_reload_conf()' >/dev/null
+  # The .NET runtime's spin-waiting (thread-pool workers, server GC) competes with PostgreSQL for the 2 cores:
+  # the same service with the thread pool's spinning off and workstation GC, environment only.
+  stop_service
+  runtime_env=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_gcServer=0)
+  say ""
+  say "### The same service with ${runtime_env[*]} (runtime settings only, not a target)"
+  start_service '' "${runtime_env[@]}"
+  warm_up 95000000
+  run_service 16 "runtime settings"
+  awk -v s="$(awk -v n="$last_n" -v t="$last_s" 'BEGIN { print n / t }')" -v pn="${pgb_n[16]:-0}" -v ps="${pgb_s[16]:-1}" 'BEGIN {
+    printf "RESULT runtime-settings ingestion c=16: %.1f reports/s = %.3f x the pgbench tps of part 1\n", s, (pn > 0 ? s / (pn / ps) : 0) }' | tee -a "$summary"
 fi
 
 say ""

@@ -73,6 +73,7 @@ internal static class SubmitReportEndpoint
 
         // One physical connection for the whole request (look-ups, write, version advance) instead of one
         // pool checkout and reset per statement.
+        cancellationToken.ThrowIfCancellationRequested();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -105,6 +106,10 @@ internal static class SubmitReportEndpoint
             }
 
             batch.BatchCommands.Add(AggregateRollups.AddCommand(stored));
+
+            // A request that has run out of time (or whose client left) stops here, before anything is stored,
+            // rather than relying on the batch noticing the token.
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 await batch.ExecuteNonQueryAsync(cancellationToken);

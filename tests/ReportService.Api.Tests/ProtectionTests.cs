@@ -63,7 +63,19 @@ public sealed class ProtectionTests(LimitedServiceFactory factory) : IClassFixtu
         var client = factory.CreateClient(ServiceFactory.Token(regions: ["*"], client: "slow-uploader"));
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/reports") { Content = new SlowContent(report.ToUtf8(), TimeSpan.FromSeconds(3)) };
 
-        var response = await client.SendAsync(request);
+        // The slow body alone did not reliably outlive the limit here (the handler saw an uncancelled token and a
+        // complete body; the test passed while the write path took over a second on a cold start). A lock on
+        // reports held by another session makes the request's first statement wait past its limit for certain.
+        await using var blocker = new Npgsql.NpgsqlConnection(factory.ConnectionString);
+        await blocker.OpenAsync();
+        await using var hold = await blocker.BeginTransactionAsync();
+        await using (var lockReports = new Npgsql.NpgsqlCommand("LOCK TABLE reports IN ACCESS EXCLUSIVE MODE", blocker, hold))
+        {
+            await lockReports.ExecuteNonQueryAsync();
+        }
+
+        var response = await client.SendAsync(request).WaitAsync(TimeSpan.FromSeconds(30));
+        await hold.RollbackAsync();
 
         await response.AssertProblemAsync(503);
         Assert.True(response.Headers.Contains("Retry-After"));

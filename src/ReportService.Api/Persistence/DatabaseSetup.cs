@@ -45,12 +45,17 @@ internal static class DatabaseSetup
     /// </summary>
     internal static void ApplyDefaults(NpgsqlConnectionStringBuilder settings)
     {
-        if (!settings.ContainsKey("Max Auto Prepare"))
+        // NpgsqlConnectionStringBuilder.ContainsKey says whether a keyword is known, not whether it was set:
+        // what the operator set is read from the connection string itself (keywords compare without spaces
+        // and case, as Npgsql's do: "Max Auto Prepare", "MaxAutoPrepare").
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = settings.ConnectionString }.Keys
+            .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
+        if (!given.Contains("maxautoprepare"))
         {
             settings.MaxAutoPrepare = 64;
         }
 
-        if (!settings.ContainsKey("Auto Prepare Min Usages"))
+        if (!given.Contains("autoprepareminusages"))
         {
             settings.AutoPrepareMinUsages = 2;
         }

@@ -59,6 +59,7 @@ internal static class BulkReportWriter
             await using (var importer = await connection.BeginBinaryImportAsync(
                 $"COPY batch_reports ({string.Join(", ", ReportColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
+                importer.Timeout = StatementTimeout;
                 foreach (var (report, _, _) in reports)
                 {
                     await importer.StartRowAsync(cancellationToken);
@@ -82,7 +83,7 @@ internal static class BulkReportWriter
 
             await using (var insert = new NpgsqlCommand(
                 "INSERT INTO reports SELECT * FROM batch_reports ON CONFLICT ON CONSTRAINT " + ReportsDbContext.IdentityConstraint +
-                " DO NOTHING RETURNING id", connection, transaction))
+                " DO NOTHING RETURNING id", connection, transaction) { CommandTimeout = 0 })
             {
                 await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
@@ -102,6 +103,7 @@ internal static class BulkReportWriter
             await using (var importer = await connection.BeginBinaryImportAsync(
                 $"COPY report_revisions ({string.Join(", ", RevisionColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
+                importer.Timeout = StatementTimeout;
                 foreach (var (report, revision, content) in reports)
                 {
                     if (!stored.Contains(report.Id))
@@ -167,6 +169,7 @@ internal static class BulkReportWriter
             await using (var importer = await connection.BeginBinaryImportAsync(
                 $"COPY batch_rollups ({string.Join(", ", RollupColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
+                importer.Timeout = StatementTimeout;
                 foreach (var (key, (count, totals)) in sums)
                 {
                     await importer.StartRowAsync(cancellationToken);
@@ -237,9 +240,15 @@ internal static class BulkReportWriter
         }
     }
 
+    /// <summary>
+    /// No per-statement limit of the driver (its default is 30 s): a large batch on a busy database may need
+    /// longer, and the batch request's own time limit (RequestTimeouts:BatchSeconds) cancels the statements.
+    /// </summary>
+    private static readonly TimeSpan StatementTimeout = Timeout.InfiniteTimeSpan;
+
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -49,7 +49,11 @@ internal static class IdentityLookup
         {
             await using var command = new NpgsqlCommand(
                 $"SELECT r.credit_code, r.year, r.scope, {select} FROM unnest(@codes, @years, @scopes) AS k(credit_code, year, scope) " +
-                "JOIN reports r ON r.credit_code = k.credit_code AND r.year = k.year AND r.scope = k.scope", connection);
+                "JOIN reports r ON r.credit_code = k.credit_code AND r.year = k.year AND r.scope = k.scope", connection)
+            {
+                // Bounded by the batch request's time limit, not the driver's 30 s default (see BulkReportWriter).
+                CommandTimeout = 0,
+            };
             command.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.Select(k => k.CreditCode).ToArray() });
             command.Parameters.Add(new NpgsqlParameter("years", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = keys.Select(k => k.Year).ToArray() });
             command.Parameters.Add(new NpgsqlParameter("scopes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.Select(k => ContractEnums.Name(k.Scope)).ToArray() });

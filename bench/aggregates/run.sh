@@ -48,6 +48,7 @@
 #   BENCH_IMPORT_LOAD_WAIT [300] the same wait (same threshold) before the trial import, whose rate decides the data size
 #   BENCH_MAX_SECONDS [5400]     hard limit for the whole run
 #   BENCH_SEED [2021]
+#   BENCH_QUERIES ["a b c d"]    which of the four queries to measure (e.g. "c" to re-measure one)
 #   BENCH_RESULTS [bench/aggregates/results]  where the summary, plans and SQL are also written (git-ignored)
 #   BENCH_KEEP [unset]           a directory (e.g. .local/bench-aggregates) for a cluster that is kept between runs: the
 #                                first run imports into it and records what it holds (DIR/bench-data); a later run with
@@ -98,7 +99,7 @@ declare -A QUERY=(
   [c]='/v1/aggregates?region=141122&year=2024&groupBy=township'
   [d]='/v1/aggregates/outcomes?region=1411&year=2024'
 )
-QUERIES="a b c d"
+QUERIES=${BENCH_QUERIES:-a b c d}
 
 work=$(mktemp -d /tmp/rs-aggregates.XXXXXX)
 chmod 0755 "$work"   # the postgres OS user writes pgbench logs here

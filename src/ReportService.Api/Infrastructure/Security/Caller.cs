@@ -67,12 +67,16 @@ internal sealed class Caller
         return RegionPrefixes.Any(prefix => prefix == Security.Scopes.AnyRegion || region.StartsWith(prefix, StringComparison.Ordinal));
     }
 
-    /// <summary>The 403 for a report of an agency the caller may not write for.</summary>
-    public ProblemHttpResult Forbidden(string creditCode, string regionCode) => TypedResults.Problem(
-        title: "Not allowed to write this agency's reports",
-        detail: ForbiddenDetail(creditCode, regionCode),
-        statusCode: StatusCodes.Status403Forbidden,
-        type: "https://report-service/problems/agency-not-granted");
+    /// <summary>The 403 for a report of an agency the caller may not write for, counted by operation.</summary>
+    public ProblemHttpResult Forbidden(string creditCode, string regionCode, string operation)
+    {
+        Telemetry.WritesForbidden.Add(1, new KeyValuePair<string, object?>("operation", operation));
+        return TypedResults.Problem(
+            title: "Not allowed to write this agency's reports",
+            detail: ForbiddenDetail(creditCode, regionCode),
+            statusCode: StatusCodes.Status403Forbidden,
+            type: "https://report-service/problems/agency-not-granted");
+    }
 
     public string ForbiddenDetail(string creditCode, string regionCode) =>
         $"The token may write reports of {Describe(CreditCodes, "no credit code")} and of {Describe(RegionPrefixes, "no region")}; " +

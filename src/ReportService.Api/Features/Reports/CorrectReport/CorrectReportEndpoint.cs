@@ -59,8 +59,7 @@ internal static class CorrectReportEndpoint
         var caller = Caller.From(context.User);
         if (!caller.MayWrite(stored.CreditCode, stored.RegionCode))
         {
-            Telemetry.WritesForbidden.Add(1, new KeyValuePair<string, object?>("operation", Operation));
-            return caller.Forbidden(stored.CreditCode, stored.RegionCode);
+            return caller.Forbidden(stored.CreditCode, stored.RegionCode, Operation);
         }
 
         if (!Matches(ifMatch, stored.CurrentRevision))
@@ -87,8 +86,7 @@ internal static class CorrectReportEndpoint
         // The correction may move the agency to another region: the token must grant that one too.
         if (!caller.MayWrite(report.Agency.CreditCode, report.Agency.RegionCode))
         {
-            Telemetry.WritesForbidden.Add(1, new KeyValuePair<string, object?>("operation", Operation));
-            return caller.Forbidden(report.Agency.CreditCode, report.Agency.RegionCode);
+            return caller.Forbidden(report.Agency.CreditCode, report.Agency.RegionCode, Operation);
         }
 
         var (violations, rejection) = await ReportChecks.CheckAsync(report, validator, db, Operation, language, cancellationToken);

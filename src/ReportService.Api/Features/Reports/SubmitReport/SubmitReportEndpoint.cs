@@ -65,8 +65,7 @@ internal static class SubmitReportEndpoint
         var caller = Caller.From(context.User);
         if (!caller.MayWrite(report.Agency.CreditCode, report.Agency.RegionCode))
         {
-            Telemetry.WritesForbidden.Add(1, new KeyValuePair<string, object?>("operation", Operation));
-            return caller.Forbidden(report.Agency.CreditCode, report.Agency.RegionCode);
+            return caller.Forbidden(report.Agency.CreditCode, report.Agency.RegionCode, Operation);
         }
 
         var requestHash = ReportRecords.Hash(body.Utf8);

@@ -39,8 +39,7 @@ internal static class ValidateReportEndpoint
         var caller = Caller.From(request.HttpContext.User);
         if (body.Result is ReportReadResult.Parsed { Report.Agency: { } agency } && !caller.MayWrite(agency.CreditCode, agency.RegionCode))
         {
-            Telemetry.WritesForbidden.Add(1, new KeyValuePair<string, object?>("operation", "validate"));
-            return caller.Forbidden(agency.CreditCode, agency.RegionCode);
+            return caller.Forbidden(agency.CreditCode, agency.RegionCode, "validate");
         }
 
         IReadOnlyList<Violation> violations = body.Result switch

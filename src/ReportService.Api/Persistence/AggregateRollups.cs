@@ -21,7 +21,7 @@ internal static class AggregateRollups
 
     private static readonly string Columns = string.Join(", ", CellColumns.All.Select(c => c.Name));
 
-    private static readonly string Conflict =
+    internal static readonly string Conflict =
         " ON CONFLICT (grain, scope, year, region_code, level, kind, format, shard) DO UPDATE SET report_count = a.report_count + excluded.report_count, " +
         string.Join(", ", CellColumns.All.Select(c => $"{c.Name} = a.{c.Name} + excluded.{c.Name}"));
 

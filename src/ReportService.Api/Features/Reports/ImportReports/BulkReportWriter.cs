@@ -31,11 +31,6 @@ internal static class BulkReportWriter
 
     private static readonly int CellCount = CellColumns.All.Count;
 
-    private static readonly bool[] IsAmount = [.. CellColumns.All.Select(c => c.Kind == CellColumnKind.Amount)];
-
-    /// <summary>One logical rollup row: a grain's region prefix and the other dimensions.</summary>
-    private readonly record struct RollupKey(short Grain, string Region, int Year, string Level, string Kind, string Scope, string Format);
-
     public static async Task<HashSet<Guid>> WriteAsync(ReportsDbContext db, IReadOnlyList<BulkReport> reports, CancellationToken cancellationToken)
     {
         var stored = new HashSet<Guid>();
@@ -98,7 +93,7 @@ internal static class BulkReportWriter
                 return stored;
             }
 
-            var sums = new Dictionary<RollupKey, (long Count, decimal[] Cells)>();
+            var deltas = new RollupDeltas();
             var cells = new object?[CellCount];
             await using (var importer = await connection.BeginBinaryImportAsync(
                 $"COPY report_revisions ({string.Join(", ", RevisionColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
@@ -156,7 +151,7 @@ internal static class BulkReportWriter
                         }
                     }
 
-                    Accumulate(sums, report, cells);
+                    deltas.Add(report, cells);
                 }
 
                 await importer.CompleteAsync(cancellationToken);
@@ -170,7 +165,7 @@ internal static class BulkReportWriter
                 $"COPY batch_rollups ({string.Join(", ", RollupColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
                 importer.Timeout = StatementTimeout;
-                foreach (var (key, (count, totals)) in sums)
+                foreach (var (key, count, totals) in deltas.Ordered())
                 {
                     await importer.StartRowAsync(cancellationToken);
                     await importer.WriteAsync(key.Grain, NpgsqlDbType.Smallint, cancellationToken);
@@ -184,7 +179,7 @@ internal static class BulkReportWriter
                     await importer.WriteAsync(count, NpgsqlDbType.Bigint, cancellationToken);
                     for (var c = 0; c < CellCount; c++)
                     {
-                        if (IsAmount[c])
+                        if (RollupDeltas.IsAmountColumn(c))
                         {
                             await importer.WriteAsync(totals[c], NpgsqlDbType.Numeric, cancellationToken);
                         }
@@ -205,38 +200,6 @@ internal static class BulkReportWriter
         finally
         {
             await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    /// <summary>Adds one stored report's cells (a cell its format lacks counts as 0) at every grain.</summary>
-    private static void Accumulate(Dictionary<RollupKey, (long Count, decimal[] Cells)> sums, StoredReport report, object?[] cells)
-    {
-        var level = Infrastructure.ContractEnums.Name(report.Level);
-        var kind = Infrastructure.ContractEnums.Name(report.Kind);
-        var scope = Infrastructure.ContractEnums.Name(report.Scope);
-        foreach (var grain in AggregateRollups.Grains)
-        {
-            var region = report.RegionCode.Length > grain ? report.RegionCode[..grain] : report.RegionCode;
-            var key = new RollupKey((short)grain, region, report.Year, level, kind, scope, report.Format);
-            ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, key, out var exists);
-            if (!exists)
-            {
-                entry = (0, new decimal[CellCount]);
-            }
-
-            entry.Count++;
-            for (var c = 0; c < CellCount; c++)
-            {
-                switch (cells[c])
-                {
-                    case decimal amount:
-                        entry.Cells[c] += amount;
-                        break;
-                    case int count:
-                        entry.Cells[c] += count;
-                        break;
-                }
-            }
         }
     }
 

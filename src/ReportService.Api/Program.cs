@@ -1,6 +1,7 @@
 using ReportService.Api.Features.Aggregates;
 using ReportService.Api.Features.Regions;
 using ReportService.Api.Features.Reports;
+using ReportService.Api.Features.Reports.SubmitReport;
 using ReportService.Api.Features.Rules;
 using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Security;
@@ -48,6 +49,8 @@ builder.Services.AddReportServiceTimeouts();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(_ => RegionDirectory.Load());
 builder.Services.AddSingleton<AggregateAnswerCache>();
+builder.Services.AddSingleton<SubmissionWriter>();
+builder.Services.AddHostedService(services => services.GetRequiredService<SubmissionWriter>());
 builder.Services.AddSingleton(services => new ReportValidator(
     services.GetRequiredService<TimeProvider>(), services.GetRequiredService<RegionDirectory>()));
 

@@ -41,6 +41,10 @@ internal static class Telemetry
     public static readonly Counter<long> BatchLines = Meter.CreateCounter<long>(
         "reportservice.batch.lines", "{line}", "Bulk import lines, by status");
 
+    /// <summary>Submissions committed together by one writer (ADR 10); together=false when the group was refused and written one by one.</summary>
+    public static readonly Histogram<int> SubmissionGroupSize = Meter.CreateHistogram<int>(
+        "reportservice.submissions.group_size", "{report}", "Submissions one writer stored in one transaction");
+
     /// <summary>Requests refused with 429 by the per-client rate limit.</summary>
     public static readonly Counter<long> RateLimited = Meter.CreateCounter<long>(
         "reportservice.requests.rate_limited", "{request}", "Requests refused by the per-client rate limit");

@@ -24,6 +24,7 @@ internal static class DatabaseErrors
                         || pg.SqlState.StartsWith("53", StringComparison.Ordinal)   // insufficient resources
                         || pg.SqlState == PostgresErrorCodes.SerializationFailure
                         || pg.SqlState == PostgresErrorCodes.DeadlockDetected;
+                case ServiceStoppingException:
                 case NpgsqlException { IsTransient: true }:
                 case SocketException:
                 case TimeoutException:
@@ -54,3 +55,6 @@ internal static class DatabaseErrors
         return false;
     }
 }
+
+/// <summary>The service is stopping and takes no new writes; the client retries (503 + Retry-After).</summary>
+internal sealed class ServiceStoppingException() : Exception("The service is stopping and takes no new writes.");

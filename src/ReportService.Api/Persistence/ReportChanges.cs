@@ -36,6 +36,23 @@ internal static class ReportChanges
         }
     }
 
+    /// <summary>A committed write whose advance could not even be tried (its connection broke right after the commit).</summary>
+    public static void RecordMissedAdvance() => Interlocked.Increment(ref _missedAdvances);
+
+    /// <summary>The same, on a connection the caller holds open (outside any transaction).</summary>
+    public static async Task AdvanceAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT nextval('report_changes')", connection);
+            await command.ExecuteScalarAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
+        {
+            Interlocked.Increment(ref _missedAdvances);
+        }
+    }
+
     public static async Task<long> CurrentAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM report_changes", connection);

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Security;
 using ReportService.Api.Persistence;
@@ -38,6 +37,7 @@ internal static class SubmitReportEndpoint
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         ReportValidator validator,
         ReportsDbContext db,
+        SubmissionWriter writer,
         TimeProvider clock,
         HttpContext context,
         CancellationToken cancellationToken)
@@ -91,30 +91,19 @@ internal static class SubmitReportEndpoint
             var stored = ReportRecords.NewReport(report, now);
             var revision = ReportRecords.NewRevision(stored.Id, 1, body.Utf8, violations, now, caller, RevisionOperations.Submit);
 
-            // The report row, the revision row, the idempotency record and the rollup upsert go to PostgreSQL in
-            // one round trip: a batch without an explicit transaction runs in one implicit transaction that
-            // commits (durably, synchronous_commit) when the batch ends and is rolled back whole if any
-            // statement fails. The rollup rows, the hot ones, are locked last and only until that commit.
-            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection());
-            batch.BatchCommands.Add(ReportRows.InsertReport(stored));
-            batch.BatchCommands.Add(ReportRows.InsertRevision(revision, report));
-            if (idempotencyKey is not null)
-            {
-                batch.BatchCommands.Add(ReportRows.InsertIdempotency(
-                    new IdempotencyRecord { Key = idempotencyKey, RequestHash = requestHash, ReportId = stored.Id, Revision = 1, CreatedAt = now }));
-            }
+            var idempotency = idempotencyKey is null ? null
+                : new IdempotencyRecord { Key = idempotencyKey, RequestHash = requestHash, ReportId = stored.Id, Revision = 1, CreatedAt = now };
 
-            batch.BatchCommands.Add(AggregateRollups.AddCommand(stored));
-
-            // A request that has run out of time (or whose client left) stops here, before anything is stored,
-            // rather than relying on the batch noticing the token.
+            // A request that has run out of time (or whose client left) stops here, before anything is stored.
             cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                await batch.ExecuteNonQueryAsync(cancellationToken);
-            }
-            catch (PostgresException ex) when (DatabaseErrors.IsUniqueViolation(ex, ReportsDbContext.IdentityConstraint)
-                                               || DatabaseErrors.IsUniqueViolation(ex, "idempotency_keys_pkey"))
+
+            // The writer stores the report row, the revision row, the idempotency record and the rollup deltas
+            // in one transaction, possibly together with other requests' submissions (group commit, ADR 10), and
+            // answers once that transaction has committed and the data version has advanced. The request's own
+            // connection goes back to the pool meanwhile.
+            await db.Database.CloseConnectionAsync();
+            var outcome = await writer.WriteAsync(new PendingSubmission(stored, revision, report, idempotency), cancellationToken);
+            if (outcome == SubmissionOutcome.Conflict)
             {
                 // A concurrent request won. With the same key and body it is this request's first attempt: replay it.
                 if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, requestHash, context, language, cancellationToken) is { } raced)
@@ -128,7 +117,6 @@ internal static class SubmitReportEndpoint
                 return ReportProblems.Duplicate(existing);
             }
 
-            await ReportChanges.AdvanceAsync(db);
             Telemetry.ReportsAccepted.Add(1, new KeyValuePair<string, object?>("operation", Operation));
             context.Response.Headers.ETag = ReportRecords.ETag(1);
             return TypedResults.Created(ReportRecords.Location(stored.Id), new ReportAcceptedResponse

@@ -144,6 +144,8 @@ Auth__PublicReports: {{ .Values.auth.publicReports | quote }}
 RateLimiting__Enabled: {{ .Values.rateLimiting.enabled | quote }}
 RateLimiting__PermitsPerSecond: {{ .Values.rateLimiting.permitsPerSecond | quote }}
 RateLimiting__Burst: {{ .Values.rateLimiting.burst | quote }}
+Submissions__Writers: {{ .Values.submissions.writers | quote }}
+Submissions__MaxBatch: {{ .Values.submissions.maxBatch | quote }}
 ASPNETCORE_FORWARDEDHEADERS_ENABLED: {{ .Values.forwardedHeaders | quote }}
 {{- end }}
 

@@ -9,6 +9,14 @@ internal sealed class Caller
 {
     private static readonly char[] Separators = [' ', ','];
 
+    private static readonly Caller Anonymous = new(null, null, [], [], []);
+
+    /// <summary>
+    /// The caller of each authenticated principal, read once: the rate limiter, the scope check and the
+    /// endpoint all ask for it in one request. Entries live as long as their principal (the request's).
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ClaimsPrincipal, Caller> Read = [];
+
     private Caller(string? subject, string? client, HashSet<string> scopes, HashSet<string> creditCodes, List<string> regionPrefixes)
     {
         Subject = subject;
@@ -30,13 +38,11 @@ internal sealed class Caller
 
     public IReadOnlyList<string> RegionPrefixes { get; }
 
-    public static Caller From(ClaimsPrincipal user)
-    {
-        if (user.Identity?.IsAuthenticated != true)
-        {
-            return new Caller(null, null, [], [], []);
-        }
+    public static Caller From(ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true ? Read.GetValue(user, Parse) : Anonymous;
 
+    private static Caller Parse(ClaimsPrincipal user)
+    {
         var subject = user.FindFirst("sub")?.Value;
         var client = user.FindFirst("client_id")?.Value ?? user.FindFirst("azp")?.Value ?? user.FindFirst("appid")?.Value;
         var scopes = Values(user, "scope").Concat(Values(user, "scp")).ToHashSet(StringComparer.Ordinal);

@@ -31,7 +31,7 @@
 #   CRASH_ATTEMPT_TIMEOUT [5]    seconds the client waits for one answer before it counts the outcome as unknown
 #                                and retries (the first attempt may still be running: a race the key must win)
 #   CRASH_RESOLVE_SECONDS [120]  how long the client keeps retrying unknown outcomes after submitting stops
-#   CRASH_MAX_REPORTS [20000]    upper bound on distinct reports submitted
+#   CRASH_MAX_REPORTS [100000]   upper bound on distinct reports submitted (reaching it before the fault rounds end fails the run)
 #   CRASH_SEED [random]          seed of the reports and of the fault timing (printed, to repeat a run)
 #   CRASH_CALM_SECONDS [10]      load without faults after the last round, before the client stops submitting
 #   CRASH_MAX_SECONDS [900]      hard limit for the whole run
@@ -45,7 +45,7 @@ ROUND_SECONDS=${CRASH_ROUND_SECONDS:-30}
 WORKERS=${CRASH_WORKERS:-4}
 RESOLVE_SECONDS=${CRASH_RESOLVE_SECONDS:-120}
 ATTEMPT_TIMEOUT=${CRASH_ATTEMPT_TIMEOUT:-5}
-MAX_REPORTS=${CRASH_MAX_REPORTS:-20000}
+MAX_REPORTS=${CRASH_MAX_REPORTS:-100000}
 SEED=${CRASH_SEED:-$((RANDOM % 10000 + 1))}
 MAX_SECONDS=${CRASH_MAX_SECONDS:-900}
 CALM_SECONDS=${CRASH_CALM_SECONDS:-10}

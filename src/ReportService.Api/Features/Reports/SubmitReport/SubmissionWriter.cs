@@ -56,6 +56,9 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
     private long _groupsOneByOne;
     private int _largestGroup;
 
+    /// <summary>Submissions handed over and not yet taken by a writer.</summary>
+    public int Waiting => _queue.Reader.Count;
+
     /// <summary>Groups of two or more submissions stored in one transaction.</summary>
     public long GroupsTogether => Interlocked.Read(ref _groupsTogether);
 

@@ -101,7 +101,17 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        await _writers.WaitAsync(cancellationToken);
+        try
+        {
+            await _writers.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout is over. What a writer has not committed by the time the process
+            // exits is not stored and was not acknowledged (its request has been aborted); the client's
+            // retry with the same Idempotency-Key stores it or returns what was stored.
+            logger.LogWarning("Stopped with {Count} submission(s) not yet taken by a writer and a group possibly being written", Waiting);
+        }
     }
 
     private async Task RunAsync(short shard)

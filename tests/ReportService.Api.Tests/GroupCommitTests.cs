@@ -51,7 +51,7 @@ public sealed class GroupCommitTests(OneWriterServiceFactory factory) : IClassFi
         }
 
         var firstResponse = _client.SubmitAsync(first);
-        await WaitForLockWaitAsync(firstResponse);
+        await WaitForLockWaitAsync(factory.ConnectionString, firstResponse);
         var otherResponses = Task.WhenAll(others.Select(o => factory.CreateClient().SubmitAsync(o.Report, o.Key)));
         // Requests are checked (and read the previous year) before they queue: release the lock once all of
         // them wait for the writer.
@@ -69,9 +69,9 @@ public sealed class GroupCommitTests(OneWriterServiceFactory factory) : IClassFi
     /// Waits until some session waits for a lock, i.e. the writer's commit is held up. On a connection of its
     /// own: pg_stat_activity is a snapshot taken once per transaction, and the blocker's is open.
     /// </summary>
-    private async Task WaitForLockWaitAsync(Task<HttpResponseMessage> first)
+    internal static async Task WaitForLockWaitAsync(string connectionString, Task<HttpResponseMessage> first)
     {
-        await using var observer = new NpgsqlConnection(factory.ConnectionString);
+        await using var observer = new NpgsqlConnection(connectionString);
         await observer.OpenAsync();
         for (var i = 0; i < 300; i++)
         {
@@ -172,5 +172,39 @@ public sealed class GroupCommitTests(OneWriterServiceFactory factory) : IClassFi
         Assert.Equal(1L, await factory.ScalarAsync<long>("SELECT count(*) FROM idempotency_keys WHERE key = 'group-key'"));
         var all = distinct.Append(first).Append(twice).Append(keyed).ToList();
         Assert.Equal((7L, all.Sum(r => N(r.Get("/requests/received/total")!))), await AggregateAsync("141122105", 2021));
+    }
+}
+
+/// <summary>A stopping service: the writer gives up waiting at the host's deadline, and takes no new submissions.</summary>
+public sealed class SubmissionWriterStopTests(OneWriterServiceFactory factory) : IClassFixture<OneWriterServiceFactory>
+{
+    [Fact]
+    public async Task Stopping_returns_at_the_deadline_while_a_commit_is_held_up_and_later_submissions_get_503_while_the_held_one_still_lands()
+    {
+        var client = factory.CreateClient();
+        var writer = factory.Services.GetRequiredService<SubmissionWriter>();
+        await using var blocker = new NpgsqlConnection(factory.ConnectionString);
+        await blocker.OpenAsync();
+        await using var hold = await blocker.BeginTransactionAsync();
+        await using (var lockRollups = new NpgsqlCommand("LOCK TABLE aggregate_rollups IN EXCLUSIVE MODE", blocker, hold))
+        {
+            await lockRollups.ExecuteNonQueryAsync();
+        }
+
+        var held = client.SubmitAsync(ReportGenerator.Generate(new Random(300), "2021", 2023,
+            ReportGenerator.MakeCreditCode("141122", new Random(300)), "141122105"));
+        await GroupCommitTests.WaitForLockWaitAsync(factory.ConnectionString, held);
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await writer.StopAsync(deadline.Token).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var late = await client.SubmitAsync(ReportGenerator.Generate(new Random(301), "2021", 2023,
+            ReportGenerator.MakeCreditCode("141122", new Random(301)), "141122105"));
+        await late.AssertProblemAsync(503);
+        Assert.True(late.Headers.Contains("Retry-After"));
+
+        await hold.RollbackAsync();
+        Assert.Equal(HttpStatusCode.Created, (await held.WaitAsync(TimeSpan.FromSeconds(60))).StatusCode);
+        Assert.Equal(1L, await factory.ScalarAsync<long>("SELECT count(*) FROM reports"));
     }
 }

@@ -83,6 +83,60 @@ public sealed class OpenApiDocumentTests(ServiceFactory factory) : IClassFixture
         Assert.Equal("#/components/schemas/Report", schemas["StoredReportResponse"]!["properties"]!["report"]!["$ref"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Aggregate_sums_are_64_bit_integers_while_a_report_keeps_its_32_bit_cells()
+    {
+        var schemas = JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!["components"]!["schemas"]!;
+        var reached = new HashSet<string> { "AggregateKey" }; // the group's key, not a sum: its year stays int32
+        var integers = new List<string>();
+        Walk(schemas["AggregateGroup"]!, "AggregateGroup");
+        Assert.Contains("Requests2021Sums", reached);
+        Assert.Contains("ApplicantCountsSums", reached);
+        Assert.True(integers.Count >= 20, $"only {integers.Count} integers under AggregateGroup");
+        Assert.All(integers, format => Assert.Equal("int64", format));
+        Assert.Equal("int32", schemas["ApplicantCounts"]!["properties"]!["naturalPerson"]!["format"]!.GetValue<string>());
+
+        void Walk(JsonNode node, string at)
+        {
+            switch (node)
+            {
+                case JsonObject o when o["$ref"] is { } reference:
+                    var name = reference.GetValue<string>()["#/components/schemas/".Length..];
+                    if (reached.Add(name))
+                    {
+                        Walk(schemas[name]!, name);
+                    }
+
+                    break;
+                case JsonObject o:
+                    if (o["type"]?.ToString() == "integer")
+                    {
+                        integers.Add(o["format"]?.GetValue<string>() ?? $"(no format at {at})");
+                    }
+
+                    foreach (var (key, child) in o)
+                    {
+                        if (child is not null)
+                        {
+                            Walk(child, at + "/" + key);
+                        }
+                    }
+
+                    break;
+                case JsonArray a:
+                    foreach (var child in a)
+                    {
+                        if (child is not null)
+                        {
+                            Walk(child, at);
+                        }
+                    }
+
+                    break;
+            }
+        }
+    }
+
     [Theory]
     [InlineData("002")]
     [InlineData("004")]

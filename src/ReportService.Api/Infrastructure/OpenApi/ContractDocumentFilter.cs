@@ -51,6 +51,7 @@ internal sealed class ContractDocumentFilter(ContractExamples examples) : IDocum
             swaggerDoc.Components.Examples[id] = example;
         }
 
+        AggregateSumSchemas.Apply(swaggerDoc);
         var schemas = swaggerDoc.Components.Schemas ?? new Dictionary<string, IOpenApiSchema>();
         foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
         {

@@ -72,8 +72,17 @@ internal static class Telemetry
             serviceVersion: typeof(Telemetry).Assembly.GetName().Version?.ToString());
         services.AddSingleton(provider =>
         {
-            var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(ActivitySources);
-            foreach (var processor in provider.GetServices<BaseProcessor<Activity>>())
+            // Spans are recorded only when something takes them (the OTLP exporter, or a processor registered
+            // in DI): an unexported span still costs every request and every SQL command its allocations.
+            var processors = provider.GetServices<BaseProcessor<Activity>>().ToList();
+            var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource);
+            if (!export && processors.Count == 0)
+            {
+                return tracing.Build();
+            }
+
+            tracing.AddSource(ActivitySources);
+            foreach (var processor in processors)
             {
                 tracing.AddProcessor(processor);
             }

@@ -173,31 +173,3 @@ internal static class Program
 /// <summary>NDJSON lines in a buffer: Body[0 .. Length) holds Lines reports, each ending with a newline.</summary>
 internal sealed record Ndjson(byte[] Body, int Length, int Lines);
 
-/// <summary>Minimal --name value parsing.</summary>
-internal sealed class Options
-{
-    private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
-
-    public static Options Parse(ReadOnlySpan<string> args)
-    {
-        var options = new Options();
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"expected --name value, got '{args[i]}'");
-            }
-
-            options.values[args[i][2..]] = args[++i];
-        }
-
-        return options;
-    }
-
-    public string String(string name) =>
-        values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required");
-
-    public int Int(string name, int? fallback = null) =>
-        values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture)
-        : fallback ?? throw new ArgumentException($"--{name} is required");
-}

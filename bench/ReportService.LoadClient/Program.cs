@@ -320,46 +320,6 @@ internal static class Program
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
-
-    internal sealed class Options
-    {
-        private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
-
-        public static Options Parse(ReadOnlySpan<string> args)
-        {
-            var options = new Options();
-            for (var i = 0; i < args.Length; i++)
-            {
-                if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                {
-                    throw new ArgumentException($"expected --name value, got '{args[i]}'");
-                }
-
-                options.values[args[i][2..]] = args[++i];
-            }
-
-            return options;
-        }
-
-        public string String(string name) =>
-            values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required");
-
-        public int Int(string name, int? fallback = null) =>
-            values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture)
-            : fallback ?? throw new ArgumentException($"--{name} is required");
-
-        public string? Optional(string name) => values.GetValueOrDefault(name);
-
-        public int? OptionalInt(string name) =>
-            values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : null;
-
-        public long Long(string name, long fallback) =>
-            values.TryGetValue(name, out var value) ? long.Parse(value, CultureInfo.InvariantCulture) : fallback;
-
-        public double Double(string name, double? fallback = null) =>
-            values.TryGetValue(name, out var value) ? double.Parse(value, CultureInfo.InvariantCulture)
-            : fallback ?? throw new ArgumentException($"--{name} is required");
-    }
 }
 
 /// <summary>
@@ -386,7 +346,7 @@ internal sealed class CpuWatch
         machineBefore = Machine();
     }
 
-    public static CpuWatch Start(Program.Options options) => new(options.OptionalInt("cpu-service"), options.OptionalInt("cpu-postgres"));
+    public static CpuWatch Start(Options options) => new(options.OptionalInt("cpu-service"), options.OptionalInt("cpu-postgres"));
 
     public Result Stop() => new(
         service is { } s ? (Own(s) - serviceBefore) / TicksPerSecond : null,

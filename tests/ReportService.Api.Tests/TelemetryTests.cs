@@ -43,10 +43,18 @@ public sealed class TelemetryTests(ServiceFactory factory) : IClassFixture<Servi
 
         Assert.NotNull(server);
         Assert.Equal("Microsoft.AspNetCore", server.Source.Name);
+        // The write goes through the group-commit writer (ADR 10): alone, its span is a child of the request's,
+        // and the SQL that stores the report is a child of the write's span, in the request's trace.
+        var write = Assert.Single(collector.Ended, a => a.TraceId == traceId && a.Source.Name == "ReportService");
+        Assert.Equal("write submission", write.DisplayName);
+        Assert.Equal(server.SpanId, write.ParentSpanId);
+        Assert.Equal(1, write.GetTagItem("reportservice.submissions.group_size"));
+        Assert.Equal(1, server.GetTagItem("reportservice.submission.group_size"));
         var database = collector.Ended.Where(a => a.TraceId == traceId && a.Source.Name == "Npgsql").ToList();
         Assert.NotEmpty(database);
-        Assert.All(database, span => Assert.Equal(server.SpanId, span.ParentSpanId));
-        Assert.Contains(database, span => span.Kind == ActivityKind.Client);
+        Assert.All(database, span => Assert.Contains(span.ParentSpanId, new[] { server.SpanId, write.SpanId }));
+        Assert.Contains(database, span => span.ParentSpanId == write.SpanId && span.Kind == ActivityKind.Client);
+        Assert.Contains(database, span => span.ParentSpanId == server.SpanId);
     }
 
     [Fact]

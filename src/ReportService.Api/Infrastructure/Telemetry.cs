@@ -29,6 +29,9 @@ internal static class Telemetry
 
     private static readonly Meter Meter = new(Name);
 
+    /// <summary>The service's own spans (the group-commit writes of submissions, ADR 10).</summary>
+    public static readonly ActivitySource Tracing = new(Name);
+
     /// <summary>Reports accepted, by operation (submit, correct, batch).</summary>
     public static readonly Counter<long> ReportsAccepted = Meter.CreateCounter<long>(
         "reportservice.reports.accepted", "{report}", "Reports accepted and stored, by operation");

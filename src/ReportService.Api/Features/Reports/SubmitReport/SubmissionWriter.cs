@@ -44,7 +44,8 @@ internal sealed class SubmissionOptions
 /// </summary>
 internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfiguration configuration, ILogger<SubmissionWriter> logger) : IHostedService
 {
-    private sealed record Item(PendingSubmission Submission, TaskCompletionSource<SubmissionOutcome> Done, CancellationToken RequestAborted);
+    /// <summary>A handed-over submission; <paramref name="RequestSpan"/> is the request's span, if it is traced.</summary>
+    private sealed record Item(PendingSubmission Submission, TaskCompletionSource<SubmissionOutcome> Done, Activity? RequestSpan, CancellationToken RequestAborted);
 
     private readonly SubmissionOptions _options = Bind(configuration);
 
@@ -82,7 +83,7 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
     /// </summary>
     public async Task<SubmissionOutcome> WriteAsync(PendingSubmission submission, CancellationToken cancellationToken)
     {
-        var item = new Item(submission, new TaskCompletionSource<SubmissionOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        var item = new Item(submission, new TaskCompletionSource<SubmissionOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), Activity.Current, cancellationToken);
         if (!_queue.Writer.TryWrite(item))
         {
             throw new ServiceStoppingException();
@@ -142,6 +143,13 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
 
     private async Task WriteGroupAsync(List<Item> group, short shard)
     {
+        // The write's span: a lone submission's is a child of its request's span, as its SQL was before group
+        // commit; a group's links every request it writes. Its SQL commands are its children.
+        using var span = group is [{ RequestSpan: { } parent }]
+            ? Telemetry.Tracing.StartActivity("write submission", ActivityKind.Internal, parent.Context)
+            : Telemetry.Tracing.StartActivity("write submission group", ActivityKind.Internal, parentContext: default,
+                links: group.Where(i => i.RequestSpan is not null).Select(i => new ActivityLink(i.RequestSpan!.Context)));
+        span?.SetTag("reportservice.submissions.group_size", group.Count);
         var outcomes = new SubmissionOutcome?[group.Count];
         int largest;
         while (group.Count > (largest = Volatile.Read(ref _largestGroup)) && Interlocked.CompareExchange(ref _largestGroup, group.Count, largest) != largest)
@@ -174,6 +182,7 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
             if (group.Count > 1)
             {
                 Interlocked.Increment(ref together ? ref _groupsTogether : ref _groupsOneByOne);
+                span?.SetTag("reportservice.submissions.together", together);
             }
 
             Telemetry.SubmissionGroupSize.Record(group.Count, new KeyValuePair<string, object?>("together", together || group.Count == 1));
@@ -219,6 +228,13 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
         {
             if (outcomes[i] is { } outcome)
             {
+                // The request is suspended until its answer is set: its span is not touched concurrently.
+                if (span is not null && group[i].RequestSpan is { } request)
+                {
+                    request.SetTag("reportservice.submission.group_size", group.Count);
+                    request.SetTag("reportservice.submission.write_trace_id", span.TraceId.ToString());
+                }
+
                 group[i].Done.TrySetResult(outcome);
             }
         }

@@ -15,10 +15,12 @@ namespace ReportService.Api.Persistence;
 /// </summary>
 internal static class ReportRows
 {
-    private static readonly string[] ReportColumns =
+    /// <summary>The columns of a <c>reports</c> row, in the order every writer sends them.</summary>
+    internal static readonly string[] ReportColumns =
         ["id", "credit_code", "year", "scope", "format", "agency_name", "region_code", "level", "kind", "published_on", "current_revision", "created_at", "updated_at"];
 
-    private static readonly string[] RevisionColumns =
+    /// <summary>The columns of a <c>report_revisions</c> row, in the order every writer sends them.</summary>
+    internal static readonly string[] RevisionColumns =
         ["report_id", "revision", "submitted_at", "submitted_by", "submitted_client", "operation", "content_hash", "body", "warnings", .. CellColumns.All.Select(c => c.Name)];
 
     private static readonly string InsertReportSql = Insert("reports", ReportColumns);

@@ -20,12 +20,6 @@ internal sealed record BulkReport(StoredReport Report, StoredRevision Revision, 
 /// </summary>
 internal static class BulkReportWriter
 {
-    private static readonly string[] ReportColumns =
-        ["id", "credit_code", "year", "scope", "format", "agency_name", "region_code", "level", "kind", "published_on", "current_revision", "created_at", "updated_at"];
-
-    private static readonly string[] RevisionColumns =
-        ["report_id", "revision", "submitted_at", "submitted_by", "submitted_client", "operation", "content_hash", "body", "warnings", .. CellColumns.All.Select(c => c.Name)];
-
     private static readonly string[] RollupColumns =
         ["grain", "region_code", "year", "level", "kind", "scope", "format", "shard", "report_count", .. CellColumns.All.Select(c => c.Name)];
 
@@ -52,7 +46,7 @@ internal static class BulkReportWriter
                 "CREATE TEMP TABLE batch_rollups (LIKE aggregate_rollups) ON COMMIT DROP;", cancellationToken);
 
             await using (var importer = await connection.BeginBinaryImportAsync(
-                $"COPY batch_reports ({string.Join(", ", ReportColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+                $"COPY batch_reports ({string.Join(", ", ReportRows.ReportColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
                 importer.Timeout = StatementTimeout;
                 foreach (var (report, _, _) in reports)
@@ -96,7 +90,7 @@ internal static class BulkReportWriter
             var deltas = new RollupDeltas();
             var cells = new object?[CellCount];
             await using (var importer = await connection.BeginBinaryImportAsync(
-                $"COPY report_revisions ({string.Join(", ", RevisionColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+                $"COPY report_revisions ({string.Join(", ", ReportRows.RevisionColumns)}) FROM STDIN (FORMAT BINARY)", cancellationToken))
             {
                 importer.Timeout = StatementTimeout;
                 foreach (var (report, revision, content) in reports)

@@ -251,12 +251,7 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
         await using var batch = new NpgsqlBatch(connection);
         foreach (var submission in ordered)
         {
-            batch.BatchCommands.Add(ReportRows.InsertReport(submission.Report));
-            batch.BatchCommands.Add(ReportRows.InsertRevision(submission.Revision, submission.Content));
-            if (submission.Idempotency is { } record)
-            {
-                batch.BatchCommands.Add(ReportRows.InsertIdempotency(record));
-            }
+            AddRows(batch, submission);
 
             deltas.Add(submission.Report, RollupDeltas.CellsOf(submission.Content));
         }
@@ -278,12 +273,7 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
     private static async Task<SubmissionOutcome> WriteAloneAsync(NpgsqlConnection connection, PendingSubmission submission)
     {
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(ReportRows.InsertReport(submission.Report));
-        batch.BatchCommands.Add(ReportRows.InsertRevision(submission.Revision, submission.Content));
-        if (submission.Idempotency is { } record)
-        {
-            batch.BatchCommands.Add(ReportRows.InsertIdempotency(record));
-        }
+        AddRows(batch, submission);
 
         batch.BatchCommands.Add(AggregateRollups.AddCommand(submission.Report));
         try
@@ -295,6 +285,17 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
                                            || DatabaseErrors.IsUniqueViolation(ex, "idempotency_keys_pkey"))
         {
             return SubmissionOutcome.Conflict;
+        }
+    }
+
+    /// <summary>A submission's rows: the report, its revision and, with a key, the idempotency record.</summary>
+    private static void AddRows(NpgsqlBatch batch, PendingSubmission submission)
+    {
+        batch.BatchCommands.Add(ReportRows.InsertReport(submission.Report));
+        batch.BatchCommands.Add(ReportRows.InsertRevision(submission.Revision, submission.Content));
+        if (submission.Idempotency is { } record)
+        {
+            batch.BatchCommands.Add(ReportRows.InsertIdempotency(record));
         }
     }
 

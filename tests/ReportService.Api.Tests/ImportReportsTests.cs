@@ -65,6 +65,20 @@ public sealed class ImportReportsTests(ServiceFactory factory) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_line_without_a_date_is_stored_without_one_and_warned_about()
+    {
+        var undated = Report(40).RemoveAt("/publishedOn").AsObject();
+        var response = await _client.PostAsync(Route, Ndjson([undated.ToJsonString()]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var line = (await response.ReadObjectAsync())["lines"]!.AsArray().Single()!;
+        Assert.Equal("accepted", (string)line["status"]!);
+        Assert.Contains(line["violations"]!.AsArray(), w => (string)w!["rule"]! == "REPORT.PUBLISHED_ON_UNKNOWN");
+        var creditCode = (string)undated["agency"]!["creditCode"]!;
+        Assert.True(await factory.ScalarAsync<bool>("SELECT published_on IS NULL FROM reports WHERE credit_code = @c", ("c", creditCode)));
+    }
+
+    [Fact]
     public async Task Thousands_of_lines_are_stored_in_one_request()
     {
         var reports = Enumerable.Range(0, 3000).Select(i =>

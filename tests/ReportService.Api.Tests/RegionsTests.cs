@@ -60,7 +60,7 @@ public sealed class RegionsTests(ServiceFactory factory) : IClassFixture<Service
     [Fact]
     public async Task A_submission_with_an_unknown_region_code_is_rejected_for_agency_region()
     {
-        var report = Seeds.Json("002").Set("/agency/regionCode", "654025999");
+        var report = Seeds.Json("002").Set("/publishedOn", "2024-01-10").Set("/agency/regionCode", "654025999");
         var problem = await (await _client.SubmitAsync(report)).AssertProblemAsync(422);
         var violation = Assert.Single(problem["violations"]!.AsArray())!;
         Assert.Equal("AGENCY.REGION", (string)violation["rule"]!);

@@ -44,6 +44,27 @@ public sealed class ReportLifecycleTests(ServiceFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task A_report_without_a_date_is_stored_without_one_listed_without_one_and_warned_about()
+    {
+        var undated = Unique(Seeds.Json("003"), 77);
+        var response = await _client.SubmitAsync(undated);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var accepted = await response.ReadObjectAsync();
+        var warning = Assert.Single(accepted["warnings"]!.AsArray());
+        Assert.Equal("REPORT.PUBLISHED_ON_UNKNOWN", (string)warning!["rule"]!);
+        var id = (string)accepted["id"]!;
+        Assert.True(await factory.ScalarAsync<bool>("SELECT published_on IS NULL FROM reports WHERE id = @id", ("id", Guid.Parse(id))));
+
+        var stored = await (await _client.GetAsync(response.Headers.Location)).ReadObjectAsync();
+        Assert.False(stored["report"]!.AsObject().ContainsKey("publishedOn"));
+        var listed = await (await _client.GetAsync($"/v1/reports?creditCode={undated["agency"]!["creditCode"]}")).ReadObjectAsync();
+        var item = Assert.Single(listed["items"]!.AsArray())!.AsObject();
+        Assert.Equal(id, (string)item["id"]!);
+        Assert.False(item.ContainsKey("publishedOn"));
+    }
+
+    [Fact]
     public async Task Seed_000_with_its_blanks_filled_is_stored_and_every_cell_lands_in_its_typed_column()
     {
         var report = Seeds.Seed000WithReconsiderationZeros();

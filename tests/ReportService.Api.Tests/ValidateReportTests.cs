@@ -154,7 +154,7 @@ public sealed class ValidateReportTests(ServiceFactory factory) : IClassFixture<
     {
         var body = await (await _client.GetAsync("/v1/rules")).ReadObjectAsync();
         var rules = body["rules"]!.AsArray();
-        Assert.Equal(18, rules.Count);
+        Assert.Equal(19, rules.Count);
         var balance = rules.Single(r => (string)r!["id"]! == "T3.BALANCE")!;
         Assert.Equal("error", (string)balance["severity"]!);
         Assert.Equal(["2019", "2021"], balance["formats"]!.AsArray().Select(f => (string)f!));

@@ -63,7 +63,7 @@ public sealed class RuleTests
     [InlineData("123456789.1")]
     public void A_fee_with_at_most_six_significant_decimals_passes(string amount)
     {
-        var body = Seeds.Json("002").Set("/activeDisclosure/fees/amount", JsonNode.Parse(amount));
+        var body = Seeds.Json("002").Set("/publishedOn", "2024-01-10").Set("/activeDisclosure/fees/amount", JsonNode.Parse(amount));
         Assert.Empty(Check.Run(body));
     }
 
@@ -132,7 +132,7 @@ public sealed class RuleTests
     public void A_region_directory_makes_unknown_codes_an_error()
     {
         var validator = new Validation.ReportValidator(FixedClock.Default, new KnownRegions("654025107"));
-        Assert.Empty(validator.Check(new(Check.Parse(Seeds.Json("002")))));
+        Assert.Empty(validator.Check(new(Check.Parse(Seeds.Json("002").Set("/publishedOn", "2024-01-10")))));
         var body = Seeds.Json("002").Set("/agency/regionCode", "654025999");
         Assert.Contains(validator.Check(new(Check.Parse(body))), v => v.Rule == RuleIds.AgencyRegion);
     }
@@ -151,6 +151,30 @@ public sealed class RuleTests
     {
         var body = Seeds.Json("002").Set("/activeDisclosure/regulations/inForce", 3).Set("/agency/level", "province");
         Assert.DoesNotContain(Check.Run(body), v => v.Rule == RuleIds.RegulationsAuthority);
+    }
+
+    [Theory]
+    [InlineData("township", "government", "agency", false)]
+    [InlineData("county", "government", "regionAggregate", false)]
+    [InlineData("township", "government", "agency", true)]
+    public void Without_a_date_the_date_rules_are_not_checked_and_a_warning_says_so(string level, string kind, string scope, bool explicitNull)
+    {
+        var body = Seeds.Json("000").Set("/agency/level", level).Set("/agency/kind", kind).Set("/agency/scope", scope);
+        body = explicitNull ? body.Set("/publishedOn", null) : body.RemoveAt("/publishedOn");
+        var violations = Check.Run(body);
+        var unknown = violations.Single(RuleIds.PublishedOnUnknown);
+        Assert.False(unknown.IsError);
+        Assert.Equal("/publishedOn", Assert.Single(unknown.Cells).Pointer);
+        Assert.DoesNotContain(violations, v => v.Rule is RuleIds.Late or RuleIds.PublishedBeforePeriodEnd);
+    }
+
+    [Theory]
+    [InlineData("2023-12-21")]
+    [InlineData("2024-01-12")]
+    [InlineData("2025-06-01")]
+    public void With_a_date_the_unknown_date_warning_is_never_given(string publishedOn)
+    {
+        Assert.DoesNotContain(Check.Run(Seeds.Json("000").Set("/publishedOn", publishedOn)), v => v.Rule == RuleIds.PublishedOnUnknown);
     }
 
     [Theory]
@@ -269,7 +293,7 @@ public sealed class RuleTests
     public void Every_rule_has_texts_in_both_languages_and_a_unique_id()
     {
         Assert.Equal(RuleCatalog.All.Count, RuleCatalog.All.Select(r => r.Id).Distinct().Count());
-        Assert.Equal(18, RuleCatalog.All.Count);
+        Assert.Equal(19, RuleCatalog.All.Count);
         Assert.All(RuleCatalog.All, r => Assert.False(string.IsNullOrWhiteSpace(r.Text.Chinese) || string.IsNullOrWhiteSpace(r.Text.English)));
     }
 

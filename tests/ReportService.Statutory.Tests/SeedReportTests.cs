@@ -65,8 +65,22 @@ public sealed class SeedReportTests
     [Theory]
     [InlineData("002")]
     [InlineData("003")]
-    public void Seeds_002_and_003_are_accepted_without_any_violation(string seed)
+    public void Seeds_002_and_003_print_no_date_and_are_accepted_with_only_the_unknown_date_warning(string seed)
     {
-        Assert.Empty(Check.Run(Seeds.Json(seed)));
+        var violation = Assert.Single(Check.Run(Seeds.Json(seed)));
+        Assert.Equal(RuleIds.PublishedOnUnknown, violation.Rule);
+        Assert.False(violation.IsError);
+        var cell = Assert.Single(violation.Cells);
+        Assert.Equal("/publishedOn", cell.Pointer);
+        Assert.True(cell.Missing);
+    }
+
+    [Theory]
+    [InlineData("002")]
+    [InlineData("003")]
+    public void Seeds_002_and_003_with_a_date_in_time_break_no_rule(string seed)
+    {
+        var year = Seeds.Json(seed)["year"]!.GetValue<int>();
+        Assert.Empty(Check.Run(Seeds.Json(seed).Set("/publishedOn", $"{year + 1}-01-10")));
     }
 }

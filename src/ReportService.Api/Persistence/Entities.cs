@@ -27,7 +27,7 @@ internal sealed class StoredReport
 
     public AgencyKind Kind { get; set; }
 
-    public DateOnly PublishedOn { get; set; }
+    public DateOnly? PublishedOn { get; set; }
 
     public int CurrentRevision { get; set; }
 

@@ -43,7 +43,7 @@ internal static class ReportRows
         p.Add(Text(report.RegionCode));
         p.Add(Text(ContractEnums.Name(report.Level)));
         p.Add(Text(ContractEnums.Name(report.Kind)));
-        p.Add(new NpgsqlParameter<DateOnly> { TypedValue = report.PublishedOn });
+        p.Add(new NpgsqlParameter<DateOnly?> { TypedValue = report.PublishedOn });
         p.Add(new NpgsqlParameter<int> { TypedValue = report.CurrentRevision });
         p.Add(Timestamp(report.CreatedAt));
         p.Add(Timestamp(report.UpdatedAt));

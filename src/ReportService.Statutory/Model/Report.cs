@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ReportService.Statutory.Model;
 
 /// <summary>
@@ -16,8 +18,9 @@ public abstract class Report
     /// <summary>发布机关.</summary>
     public required Agency Agency { get; init; }
 
-    /// <summary>发布日期 (yyyy-MM-dd).</summary>
-    public required DateOnly PublishedOn { get; init; }
+    /// <summary>发布日期 (yyyy-MM-dd), when printed. Without it the date rules are not checked (warning REPORT.PUBLISHED_ON_UNKNOWN).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateOnly? PublishedOn { get; init; }
 
     /// <summary>Text sections 一、五、六.</summary>
     public required ReportText Text { get; init; }

@@ -58,6 +58,9 @@ public static class RuleCatalog
         new(RuleIds.Late, RuleSeverity.Warning, Both, new(
             "发布晚于法定期限：部门和乡镇1月31日；县级以上人民政府本机关报告3月31日；汇总报告县2月20日、市3月10日、省3月31日",
             "Published after the statutory deadline: departments and townships 31 January; county-and-above governments' own reports 31 March; region aggregates county 20 February, prefecture 10 March, province 31 March")),
+        new(RuleIds.PublishedOnUnknown, RuleSeverity.Warning, Both, new(
+            "未给出发布日期，无法检查发布是否晚于统计截止日及是否超过法定期限",
+            "No publication date is given, so whether the report was published after the reporting period and within the statutory deadline cannot be checked")),
         new(RuleIds.CreditCodeRegion, RuleSeverity.Warning, Both, new(
             "统一社会信用代码第3—8位的登记管理机关行政区划与机关所在区划不一致",
             "The area embedded in the credit code (characters 3–8) is not the agency's county, prefecture or province")),

@@ -19,6 +19,7 @@ public static class RuleIds
     public const string RegulationsAuthority = "T2.REGULATIONS_AUTHORITY";
     public const string PublishedBeforePeriodEnd = "REPORT.PUBLISHED_BEFORE_PERIOD_END";
     public const string Late = "REPORT.LATE";
+    public const string PublishedOnUnknown = "REPORT.PUBLISHED_ON_UNKNOWN";
     public const string CreditCodeRegion = "AGENCY.CREDIT_CODE_REGION";
     public const string OverviewLength = "TEXT.OVERVIEW_LENGTH";
 }

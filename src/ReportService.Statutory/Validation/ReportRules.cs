@@ -112,12 +112,24 @@ internal static class ReportRules
     {
         var report = subject.Report;
         var periodEnd = new DateOnly(Math.Clamp(report.Year, 1, 9999), 12, 31);
-        if (report.PublishedOn <= periodEnd)
+        if (report.PublishedOn is { } publishedOn && publishedOn <= periodEnd)
         {
             sink.Add(RuleIds.PublishedBeforePeriodEnd, new(
-                $"发布日期{Iso(report.PublishedOn)}不晚于统计截止日{Iso(periodEnd)}",
-                $"Published on {Iso(report.PublishedOn)}, not after the end of the reporting period ({Iso(periodEnd)})"),
-                [new("/publishedOn", Iso(report.PublishedOn)), new("/year", report.Year)]);
+                $"发布日期{Iso(publishedOn)}不晚于统计截止日{Iso(periodEnd)}",
+                $"Published on {Iso(publishedOn)}, not after the end of the reporting period ({Iso(periodEnd)})"),
+                [new("/publishedOn", Iso(publishedOn)), new("/year", report.Year)]);
+        }
+    }
+
+    /// <summary>Without a date neither date rule can be checked; the report is still a report, with this warning.</summary>
+    public static void PublishedOnUnknown(ReportUnderReview subject, ViolationSink sink)
+    {
+        if (subject.Report.PublishedOn is null)
+        {
+            sink.Add(RuleIds.PublishedOnUnknown, new(
+                "未给出发布日期，无法检查发布期限（REPORT.LATE、REPORT.PUBLISHED_BEFORE_PERIOD_END）",
+                "No publication date: the date rules (REPORT.LATE, REPORT.PUBLISHED_BEFORE_PERIOD_END) were not checked"),
+                [new("/publishedOn", null, Missing: true)]);
         }
     }
 
@@ -130,12 +142,12 @@ internal static class ReportRules
         }
 
         var deadline = Deadline(report.Agency, report.Year);
-        if (report.PublishedOn > deadline)
+        if (report.PublishedOn is { } publishedOn && publishedOn > deadline)
         {
             sink.Add(RuleIds.Late, new(
-                $"发布日期{Iso(report.PublishedOn)}晚于法定期限{Iso(deadline)}",
-                $"Published on {Iso(report.PublishedOn)}, after the statutory deadline {Iso(deadline)}"),
-                [new("/publishedOn", Iso(report.PublishedOn)), new("/agency/level", Name(report.Agency.Level)), new("/agency/scope", Name(report.Agency.Scope))]);
+                $"发布日期{Iso(publishedOn)}晚于法定期限{Iso(deadline)}",
+                $"Published on {Iso(publishedOn)}, after the statutory deadline {Iso(deadline)}"),
+                [new("/publishedOn", Iso(publishedOn)), new("/agency/level", Name(report.Agency.Level)), new("/agency/scope", Name(report.Agency.Scope))]);
         }
     }
 

@@ -27,6 +27,7 @@ public sealed class ReportValidator : AbstractValidator<ReportUnderReview>
         Rule(ReportRules.RegulationsAuthority);
         Rule(ReportRules.PublishedBeforePeriodEnd);
         Rule(ReportRules.Late);
+        Rule(ReportRules.PublishedOnUnknown);
         Rule(ReportRules.CreditCodeRegion);
         Rule(ReportRules.OverviewLength);
         Rule(CrossYearRules.CarryOver);

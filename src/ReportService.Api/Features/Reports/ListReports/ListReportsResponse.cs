@@ -48,8 +48,9 @@ public sealed class ListReportsItem
     /// <summary>报告范围.</summary>
     public required ReportScope Scope { get; init; }
 
-    /// <summary>发布日期.</summary>
-    public required DateOnly PublishedOn { get; init; }
+    /// <summary>发布日期; absent when the report gives none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateOnly? PublishedOn { get; init; }
 
     /// <summary>When the current revision was accepted.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }

@@ -9,6 +9,14 @@
 #                                             # recovers from WAL), e.g. to test outages
 #   scripts/local-postgres.sh status  [DIR]   # "running"/"stopped" + connection string (exit 0 / 3)
 #   scripts/local-postgres.sh destroy [DIR]   # stop and delete everything this script created for DIR
+#   scripts/local-postgres.sh standby DIR PRIMARY_DIR
+#                                             # like start, but a DIR without a cluster is first made a
+#                                             # streaming standby of the running cluster in PRIMARY_DIR
+#                                             # (pg_basebackup -R -X stream): replication, not initdb
+#   scripts/local-postgres.sh promote DIR     # promote the standby in DIR to a primary (pg_ctl promote -w)
+#   scripts/local-postgres.sh lose    DIR     # the machine is gone: SIGKILL the server and every process
+#                                             # of its group, delete its data directory; DIR and DIR/port
+#                                             # stay, so `standby` can put a replacement on the same port
 #
 #   CS=$(scripts/local-postgres.sh start)    # -> Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres
 #
@@ -33,7 +41,9 @@
 #     C.UTF-8 is not available). Settings live in <data>/local-postgres.conf (rewritten on every start,
 #     included from postgresql.conf): listen_addresses=127.0.0.1 only, the chosen port, unix sockets
 #     in <home>/run (TCP only if that path would be too long for a socket), fsync=on,
-#     synchronous_commit=on, max_connections=200, shared_buffers=256MB.
+#     synchronous_commit=on, max_connections=200, shared_buffers=256MB; then <data>/replication.conf
+#     and <data>/archive.conf if they exist (written by scripts/local-replica.sh and scripts/backup.sh;
+#     pg_basebackup copies them to a standby with the rest of the data directory).
 #   * Port: the first free loopback port from 55432 upwards (LOCAL_PG_START_PORT overrides), remembered
 #     in DIR/port and reused on the next start while it is free. Starts are serialised machine-wide
 #     with flock, so parallel starts of different DIRs never pick the same port; a lost race with some
@@ -93,10 +103,14 @@ usage() {
   cat <<EOF
 usage: ${0##*/} {start|status|destroy} [DIR]
        ${0##*/} stop [DIR [fast|immediate]]
+       ${0##*/} standby DIR PRIMARY_DIR | promote DIR | lose DIR
   start    init (if needed) and start a local PostgreSQL; prints an Npgsql connection string on stdout
   stop     stop it (fast shutdown, or immediate: abort like a crash); no error if not running
   status   print running/stopped and the connection string (exit 0 running, 3 otherwise)
   destroy  stop it and delete its data
+  standby  start DIR; a DIR without a cluster becomes a streaming standby of PRIMARY_DIR's running cluster
+  promote  promote the standby in DIR to a primary
+  lose     SIGKILL the server in DIR (its whole process group) and delete its data directory; keeps DIR/port
 DIR defaults to $DEFAULT_DIR
 EOF
 }
@@ -374,6 +388,8 @@ max_connections = 200
 shared_buffers = 256MB
 fsync = on
 synchronous_commit = on
+include_if_exists = 'replication.conf'
+include_if_exists = 'archive.conf'
 EOF
   if ((EUID == 0)); then chown "$PG_OS_USER:" "$conf.tmp"; fi
   chmod 0600 "$conf.tmp"
@@ -406,16 +422,35 @@ init_cluster() {
   printf "\n# Added by scripts/local-postgres.sh\ninclude_if_exists = 'local-postgres.conf'\n" >>"$DATA/postgresql.conf"
 }
 
+# base_backup PORT: DATA becomes a streaming standby of the primary on 127.0.0.1:PORT. -R writes
+# standby.signal and primary_conninfo; -X stream copies the WAL written during the copy as well.
+base_backup() {
+  local from=$1 out bb=${PG_CTL%/*}/pg_basebackup
+  [[ -x $bb ]] || bb=$(command -v pg_basebackup || true)
+  [[ -n $bb ]] || die "pg_basebackup not found next to $PG_CTL"
+  if [[ -e $DATA ]] && ! dir_is_empty "$DATA"; then
+    die "$DATA exists but holds no initialised cluster (no PG_VERSION); run: $0 destroy $DIR"
+  fi
+  log "copying the primary on 127.0.0.1:$from into $DATA (pg_basebackup -R -X stream)"
+  new_tmp
+  out=$TMP
+  if ! as_pg "$bb" -h 127.0.0.1 -p "$from" -U postgres -D "$DATA" -R -X stream -c fast >"$out" 2>&1 </dev/null; then
+    cat "$out" >&2
+    as_pg rm -rf -- "$DATA" 2>/dev/null || true
+    die "pg_basebackup from 127.0.0.1:$from failed (output above)"
+  fi
+}
+
 # pm_status: the postmaster's state from line 8 of postmaster.pid ("starting", "ready", ...).
 pm_status() { sed -n '8{s/[[:space:]]*$//;p}' -- "$DATA/postmaster.pid" 2>/dev/null || true; }
 
 # wait_ready PORT: 0 ready, 1 timeout, 2 server exited.
-# Ready means: OUR postmaster (its postmaster.pid) says "ready" on PORT, and pg_isready agrees. pg_isready
+# Ready means: OUR postmaster (its postmaster.pid) says "ready" (a hot standby: "standby") on PORT, and pg_isready agrees. pg_isready
 # alone is not enough: another server that grabbed PORT would answer it while ours failed to bind.
 wait_ready() {
   local port=$1 start=$SECONDS
   while ((SECONDS - start < WAIT_SECONDS)); do
-    if [[ $(pm_status) == ready && $(running_port) == "$port" ]] && is_running &&
+    if [[ $(pm_status) =~ ^(ready|standby)$ && $(running_port) == "$port" ]] && is_running &&
         "$PG_ISREADY" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -t 2 </dev/null 9>&-; then
       return 0
     fi
@@ -476,7 +511,9 @@ take_lock() {
 # ---------------------------------------------------------------------------------------------
 # Commands
 
+# cmd_start [PRIMARY_PORT]: with a primary's port, a missing cluster is copied from it instead of initdb.
 cmd_start() {
+  local from=${1:-}
   take_lock
   ensure_tools "$(data_major)"
   prepare_dir
@@ -499,7 +536,9 @@ cmd_start() {
     return 0
   fi
 
-  [[ -f $DATA/PG_VERSION ]] || init_cluster
+  if [[ ! -f $DATA/PG_VERSION ]]; then
+    if [[ -n $from ]]; then base_backup "$from"; else init_cluster; fi
+  fi
 
   local tried=() logsize rc
   for _ in 1 2 3 4 5; do
@@ -549,6 +588,37 @@ cmd_stop() {
   log "stopped"
 }
 
+cmd_promote() {
+  [[ -f $DATA/PG_VERSION ]] || die "no cluster at $DIR"
+  resolve_tools "$(data_major)" || die "pg_ctl not found"
+  is_running || die "the server in $DATA is not running"
+  [[ -f $DATA/standby.signal ]] || { log "the server in $DATA is not a standby; nothing to promote"; return 0; }
+  log "promoting the standby in $DATA"
+  as_pg "$PG_CTL" promote -D "$DATA" -w -t 60 </dev/null >&2 || die "promotion of $DATA failed (see $LOGFILE)"
+}
+
+# The machine is gone: no shutdown, no goodbye to clients or standbys, no data left. The postmaster and
+# its children (backends, WAL sender, ...; each in a session of its own) get SIGKILL in one kill call.
+cmd_lose() {
+  [[ -d $DIR && -f $DIR/$MARKER ]] || die "$DIR was not created by this script; refusing to touch it"
+  take_lock
+  local pid i
+  pid=$(pid_from_file)
+  if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+    local children
+    children=$(ps -o pid= --ppid "$pid" 2>/dev/null | tr -s ' \n' ' ' || true)
+    log "SIGKILL to postmaster $pid and its children $children"
+    # shellcheck disable=SC2086  # the list of child PIDs splits on purpose
+    kill -KILL "$pid" $children 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    ! kill -0 "$pid" 2>/dev/null || die "postmaster $pid survived SIGKILL"
+  fi
+  if [[ -e $DATA ]]; then
+    rm -rf -- "$DATA"
+    log "deleted $DATA"
+  fi
+}
+
 cmd_status() {
   local port
   resolve_tools "$(data_major)" || true
@@ -593,12 +663,22 @@ main() {
   local cmd=${1:-}
   (($#)) && shift
   case $cmd in
-    start | stop | status | destroy) ;;
+    start | stop | status | destroy | promote | lose) ;;
+    standby) (($# == 2)) || { usage >&2; die "standby needs DIR and PRIMARY_DIR"; } ;;
     -h | --help | help) usage; return 0 ;;
     '') usage >&2; return 2 ;;
     *) log "unknown command '$cmd'"; usage >&2; return 2 ;;
   esac
-  local mode=''
+  local mode='' from=''
+  if [[ $cmd == standby ]]; then
+    # The primary's port, from its own layout; then DIR's layout for the standby itself.
+    resolve_layout "$2"
+    resolve_tools "$(data_major)" || true
+    is_running || die "no running cluster in $2 to copy from"
+    from=$(running_port)
+    [[ $from =~ ^[0-9]+$ ]] || die "the port of the cluster in $2 is unknown"
+    set -- "$1"
+  fi
   if [[ $cmd == stop && $# == 2 ]]; then
     mode=$2
     [[ $mode == fast || $mode == immediate ]] || { usage >&2; die "unknown stop mode '$mode' (fast or immediate)"; }
@@ -610,7 +690,9 @@ main() {
   [[ $START_PORT =~ ^[0-9]+$ && $START_PORT -ge 1024 && $START_PORT -le 65000 ]] || die "LOCAL_PG_START_PORT must be a number in 1024..65000"
   [[ $WAIT_SECONDS =~ ^[0-9]+$ && $WAIT_SECONDS -ge 1 ]] || die "LOCAL_PG_WAIT_SECONDS must be a positive number"
   resolve_layout "$dir"
-  if [[ -n $mode ]]; then "cmd_$cmd" "$mode"; else "cmd_$cmd"; fi
+  if [[ $cmd == standby ]]; then cmd_start "$from"
+  elif [[ -n $mode ]]; then "cmd_$cmd" "$mode"
+  else "cmd_$cmd"; fi
 }
 
 main "$@"

@@ -14,6 +14,20 @@ public sealed class DatabaseErrorsTests
         Assert.True(DatabaseErrors.IsUnavailable(new DbUpdateException("save failed", new TimeoutException())));
 
     [Fact]
+    public void No_primary_among_the_hosts_is_an_outage() =>
+        Assert.True(DatabaseErrors.IsUnavailable(new Npgsql.NpgsqlException("No suitable host was found.")));
+
+    [Fact]
+    public void A_write_that_reached_a_standby_is_an_outage() =>
+        Assert.True(DatabaseErrors.IsUnavailable(new DbUpdateException("save failed",
+            new Npgsql.PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", Npgsql.PostgresErrorCodes.ReadOnlySqlTransaction))));
+
+    [Fact]
+    public void A_constraint_violation_is_not_an_outage() =>
+        Assert.False(DatabaseErrors.IsUnavailable(
+            new Npgsql.PostgresException("duplicate key value", "ERROR", "ERROR", Npgsql.PostgresErrorCodes.UniqueViolation)));
+
+    [Fact]
     public void A_programming_error_is_not_an_outage() =>
         Assert.False(DatabaseErrors.IsUnavailable(new InvalidOperationException("Sequence contains no elements")));
 }

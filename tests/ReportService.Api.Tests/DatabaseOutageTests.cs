@@ -23,8 +23,6 @@ public sealed class OutageCluster : IAsyncLifetime
     /// </summary>
     private readonly int _startPort = System.Security.Cryptography.RandomNumberGenerator.GetInt32(58000, 64000);
 
-    private readonly string _script = Path.Combine(Repository.Root(), "scripts", "local-postgres.sh");
-
     /// <summary>Not created here: the script creates it (and marks it as its own, so that destroy may delete it).</summary>
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "rs-outage-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -108,44 +106,7 @@ public sealed class OutageCluster : IAsyncLifetime
 
     private async Task DestroyAsync() => await RunAsync("destroy", _dir);
 
-    private async Task<string> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["LOCAL_PG_START_PORT"] = _startPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.ArgumentList.Add(_script);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(ScriptLimit);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw new TimeoutException($"local-postgres.sh {string.Join(' ', arguments)} did not finish within {ScriptLimit}.");
-        }
-
-        var output = await stdout.WaitAsync(TimeSpan.FromSeconds(10));
-        var errors = await stderr.WaitAsync(TimeSpan.FromSeconds(10));
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"local-postgres.sh {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{errors}");
-        }
-
-        return output;
-    }
+    private Task<string> RunAsync(params string[] arguments) => LocalScript.RunAsync("local-postgres.sh", _startPort, ScriptLimit, arguments);
 }
 
 /// <summary>The service against <see cref="OutageCluster"/>, with a database of its own (made by its migrations).</summary>
@@ -171,7 +132,7 @@ public sealed class DatabaseOutageTests(OutageCluster cluster, ITestOutputHelper
     }
 
     /// <summary>503, problem+json with a traceId, and a Retry-After: what every database endpoint answers in an outage.</summary>
-    private static async Task AssertUnavailableAsync(HttpResponseMessage response)
+    internal static async Task AssertUnavailableAsync(HttpResponseMessage response)
     {
         Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable,
             $"{response.RequestMessage!.Method} {response.RequestMessage.RequestUri!.PathAndQuery}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -181,7 +142,7 @@ public sealed class DatabaseOutageTests(OutageCluster cluster, ITestOutputHelper
     }
 
     /// <summary>Sends <paramref name="send"/> until it answers <paramref name="success"/>; every other answer must be the outage's 503.</summary>
-    private static async Task<HttpResponseMessage> RetryWhileUnavailableAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode success, Stopwatch since)
+    internal static async Task<HttpResponseMessage> RetryWhileUnavailableAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode success, Stopwatch since)
     {
         while (true)
         {

@@ -9,8 +9,9 @@ internal static class DatabaseErrors
     public const int RetryAfterSeconds = 5;
 
     /// <summary>
-    /// True when the exception means the database cannot be reached or is shutting down or overloaded: the
-    /// request may succeed later, so the client gets 503 with Retry-After, never 500.
+    /// True when the exception means the database cannot be reached or is shutting down or overloaded, or that
+    /// no primary is there to write to (during a failover, ADR 12): the request may succeed later, so the client
+    /// gets 503 with Retry-After, never 500.
     /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
@@ -23,14 +24,20 @@ internal static class DatabaseErrors
                         || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)  // operator intervention: shutdown, cannot connect now
                         || pg.SqlState.StartsWith("53", StringComparison.Ordinal)   // insufficient resources
                         || pg.SqlState == PostgresErrorCodes.SerializationFailure
-                        || pg.SqlState == PostgresErrorCodes.DeadlockDetected;
+                        || pg.SqlState == PostgresErrorCodes.DeadlockDetected
+                        // A write that reached a standby (a node being demoted, or a host list without
+                        // Target Session Attributes=primary): the next attempt finds the primary.
+                        || pg.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction;
                 case ServiceStoppingException:
                 case NpgsqlException { IsTransient: true }:
                 case SocketException:
                 case TimeoutException:
                     return true;
+                // "No suitable host was found.": every host of a multi-host connection string answered, none
+                // is a primary (the old one is gone, the standby not yet promoted).
                 case NpgsqlException when e.InnerException is null:
-                    return e.Message.Contains("connection", StringComparison.OrdinalIgnoreCase);
+                    return e.Message.Contains("connection", StringComparison.OrdinalIgnoreCase)
+                        || e.Message.Contains("suitable host", StringComparison.OrdinalIgnoreCase);
                 // The connection broke inside a transaction: the next command finds the transaction gone.
                 case InvalidOperationException when e.Message.Contains("ransaction", StringComparison.Ordinal)
                                                    && e.Message.Contains("completed", StringComparison.Ordinal):

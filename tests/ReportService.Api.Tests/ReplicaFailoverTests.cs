@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Npgsql;
+using ReportService.TestSupport;
+using Xunit.Abstractions;
+
+namespace ReportService.Api.Tests;
+
+/// <summary>The service against <see cref="ReplicaPair"/>'s multi-host connection string.</summary>
+public sealed class ReplicaServiceFactory(string server) : ServiceFactory(server);
+
+/// <summary>
+/// What a client sees when the database machine is lost (ADR 12): 503 with Retry-After while there is no primary, the
+/// promoted standby found by the service itself, and every acknowledged report on it, a retried key answered with
+/// its first id.
+/// </summary>
+public sealed class ReplicaFailoverTests(ReplicaPair pair, ITestOutputHelper output) : IClassFixture<ReplicaPair>
+{
+    private static JsonObject Report(int seed) =>
+        ReportGenerator.Generate(new Random(seed), "2021", 2023, ReportGenerator.MakeCreditCode("141122", new Random(seed)));
+
+    private static async Task<Guid> IdOf(HttpResponseMessage response)
+    {
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return Guid.Parse((string)(await response.ReadObjectAsync())["id"]!);
+    }
+
+    [Fact]
+    public async Task When_the_primary_machine_is_lost_the_service_answers_503_finds_the_promoted_standby_by_itself_and_loses_nothing_acknowledged()
+    {
+        var clock = Stopwatch.StartNew();
+        await using var service = new ReplicaServiceFactory(pair.ConnectionString);
+        var client = service.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(30);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        output.WriteLine($"service started and migrated in {clock.ElapsedMilliseconds} ms");
+
+        // Acknowledged before the loss: with a synchronous standby it is on both machines.
+        var first = Report(1);
+        var firstKey = "failover-" + Guid.NewGuid().ToString("N");
+        var firstId = await IdOf(await client.SubmitAsync(first, firstKey));
+
+        clock.Restart();
+        await pair.StopPrimaryAsync("lose");
+        output.WriteLine($"primary SIGKILLed and its data directory deleted in {clock.ElapsedMilliseconds} ms");
+
+        // No primary: the standby answers but is not one. Writes and reads are 503 + Retry-After, never 500.
+        var second = Report(2);
+        var secondKey = "failover-" + Guid.NewGuid().ToString("N");
+        await DatabaseOutageTests.AssertUnavailableAsync(await client.SubmitAsync(second, secondKey));
+        await DatabaseOutageTests.AssertUnavailableAsync(await client.GetAsync($"{ReportClient.Reports}/{firstId}"));
+        await DatabaseOutageTests.AssertUnavailableAsync(await client.GetAsync("/v1/aggregates?groupBy=province"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready")).StatusCode);
+
+        clock.Restart();
+        await pair.PromoteAsync();
+        output.WriteLine($"standby promoted in {clock.ElapsedMilliseconds} ms");
+
+        // The service finds the new primary by itself (Npgsql re-checks the hosts' roles); the report is there.
+        clock.Restart();
+        var read = await DatabaseOutageTests.RetryWhileUnavailableAsync(() => client.GetAsync($"{ReportClient.Reports}/{firstId}"), HttpStatusCode.OK, clock);
+        output.WriteLine($"first read from the new primary {clock.ElapsedMilliseconds} ms after the promotion");
+        Assert.True(JsonNode.DeepEquals(first, (await read.ReadObjectAsync())["report"]));
+
+        // Writes wait until the new primary has a synchronous standby again (nothing is acknowledged on one machine).
+        clock.Restart();
+        await pair.RebuildAsync();
+        output.WriteLine($"standby rebuilt from the new primary in {clock.ElapsedMilliseconds} ms");
+
+        clock.Restart();
+        var secondId = await IdOf(await DatabaseOutageTests.RetryWhileUnavailableAsync(() => client.SubmitAsync(second, secondKey), HttpStatusCode.Created, clock));
+        output.WriteLine($"first write after the rebuild in {clock.ElapsedMilliseconds} ms");
+
+        // The client that never saw the first answer retries with the same key: the same report, not a second one.
+        Assert.Equal(firstId, await IdOf(await client.SubmitAsync(first, firstKey)));
+        Assert.Equal(secondId, await IdOf(await client.SubmitAsync(second, secondKey)));
+        Assert.Equal(2L, await service.ScalarAsync<long>("SELECT count(*) FROM reports"));
+        Assert.Equal(2L, await service.ScalarAsync<long>("SELECT count(*) FROM idempotency_keys"));
+
+        // The rebuilt standby holds both (remote_apply: applied there before the 201).
+        await using var standby = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(pair.StandbyConnectionString)
+        {
+            Database = new NpgsqlConnectionStringBuilder(service.ConnectionString).Database,
+            Pooling = false,
+        }.ConnectionString);
+        await standby.OpenAsync();
+        await using var onStandby = new NpgsqlCommand("SELECT pg_is_in_recovery(), (SELECT count(*) FROM reports)", standby);
+        await using var row = await onStandby.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync());
+        Assert.True(row.GetBoolean(0));
+        Assert.Equal(2L, row.GetInt64(1));
+    }
+}

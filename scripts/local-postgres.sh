@@ -14,6 +14,10 @@
 #                                             # streaming standby of the running cluster in PRIMARY_DIR
 #                                             # (pg_basebackup -R -X stream): replication, not initdb
 #   scripts/local-postgres.sh promote DIR     # promote the standby in DIR to a primary (pg_ctl promote -w)
+#   scripts/local-postgres.sh restore DIR BACKUP_DIR
+#                                             # DIR (new) gets a copy of the base backup BACKUP_DIR as its
+#                                             # data directory, not started (scripts/restore.sh adds the
+#                                             # recovery settings and starts it)
 #   scripts/local-postgres.sh lose    DIR     # the machine is gone: SIGKILL the server and every process
 #                                             # of its group, delete its data directory; DIR and DIR/port
 #                                             # stay, so `standby` can put a replacement on the same port
@@ -42,8 +46,8 @@
 #     included from postgresql.conf): listen_addresses=127.0.0.1 only, the chosen port, unix sockets
 #     in <home>/run (TCP only if that path would be too long for a socket), fsync=on,
 #     synchronous_commit=on, max_connections=200, shared_buffers=256MB; then <data>/replication.conf
-#     and <data>/archive.conf if they exist (written by scripts/local-replica.sh and scripts/backup.sh;
-#     pg_basebackup copies them to a standby with the rest of the data directory).
+#     <data>/archive.conf and <data>/restore.conf if they exist (written by scripts/local-replica.sh,
+#     scripts/backup.sh and scripts/restore.sh; pg_basebackup copies them with the data directory).
 #   * Port: the first free loopback port from 55432 upwards (LOCAL_PG_START_PORT overrides), remembered
 #     in DIR/port and reused on the next start while it is free. Starts are serialised machine-wide
 #     with flock, so parallel starts of different DIRs never pick the same port; a lost race with some
@@ -103,12 +107,13 @@ usage() {
   cat <<EOF
 usage: ${0##*/} {start|status|destroy} [DIR]
        ${0##*/} stop [DIR [fast|immediate]]
-       ${0##*/} standby DIR PRIMARY_DIR | promote DIR | lose DIR
+       ${0##*/} standby DIR PRIMARY_DIR | restore DIR BACKUP_DIR | promote DIR | lose DIR
   start    init (if needed) and start a local PostgreSQL; prints an Npgsql connection string on stdout
   stop     stop it (fast shutdown, or immediate: abort like a crash); no error if not running
   status   print running/stopped and the connection string (exit 0 running, 3 otherwise)
   destroy  stop it and delete its data
   standby  start DIR; a DIR without a cluster becomes a streaming standby of PRIMARY_DIR's running cluster
+  restore  copy the base backup BACKUP_DIR into the new DIR as its data directory (not started)
   promote  promote the standby in DIR to a primary
   lose     SIGKILL the server in DIR (its whole process group) and delete its data directory; keeps DIR/port
 DIR defaults to $DEFAULT_DIR
@@ -390,6 +395,7 @@ fsync = on
 synchronous_commit = on
 include_if_exists = 'replication.conf'
 include_if_exists = 'archive.conf'
+include_if_exists = 'restore.conf'
 EOF
   if ((EUID == 0)); then chown "$PG_OS_USER:" "$conf.tmp"; fi
   chmod 0600 "$conf.tmp"
@@ -588,6 +594,24 @@ cmd_stop() {
   log "stopped"
 }
 
+# cmd_restore BACKUP_DIR: the backup's files become DATA. Its replication and archiving settings are left out:
+# a restored cluster has no standby to wait for, and must not write into the archive it is restored from.
+cmd_restore() {
+  local backup=$1
+  [[ -f $backup/PG_VERSION && -f $backup/backup_label ]] || die "$backup is not a base backup (no PG_VERSION/backup_label)"
+  take_lock
+  ensure_tools "$(head -n 1 -- "$backup/PG_VERSION")"
+  prepare_dir
+  [[ ! -f $DATA/PG_VERSION ]] || die "$DIR already holds a cluster; restore into a new DIR"
+  if [[ -e $DATA ]] && ! dir_is_empty "$DATA"; then die "$DATA is not empty"; fi
+  log "copying the base backup $backup into $DATA"
+  mkdir -p -m 0700 -- "$DATA"
+  cp -a -- "$backup/." "$DATA/"
+  rm -f -- "$DATA/replication.conf" "$DATA/archive.conf" "$DATA/restore.conf" "$DATA/standby.signal" "$DATA/postmaster.pid"
+  if ((EUID == 0)); then chown -R "$PG_OS_USER:" "$DATA"; fi
+  chmod 0700 "$DATA"
+}
+
 cmd_promote() {
   [[ -f $DATA/PG_VERSION ]] || die "no cluster at $DIR"
   resolve_tools "$(data_major)" || die "pg_ctl not found"
@@ -665,6 +689,7 @@ main() {
   case $cmd in
     start | stop | status | destroy | promote | lose) ;;
     standby) (($# == 2)) || { usage >&2; die "standby needs DIR and PRIMARY_DIR"; } ;;
+    restore) (($# == 2)) || { usage >&2; die "restore needs DIR and BACKUP_DIR"; } ;;
     -h | --help | help) usage; return 0 ;;
     '') usage >&2; return 2 ;;
     *) log "unknown command '$cmd'"; usage >&2; return 2 ;;
@@ -679,6 +704,10 @@ main() {
     [[ $from =~ ^[0-9]+$ ]] || die "the port of the cluster in $2 is unknown"
     set -- "$1"
   fi
+  if [[ $cmd == restore ]]; then
+    from=$(realpath -m -- "$2")
+    set -- "$1"
+  fi
   if [[ $cmd == stop && $# == 2 ]]; then
     mode=$2
     [[ $mode == fast || $mode == immediate ]] || { usage >&2; die "unknown stop mode '$mode' (fast or immediate)"; }
@@ -691,6 +720,7 @@ main() {
   [[ $WAIT_SECONDS =~ ^[0-9]+$ && $WAIT_SECONDS -ge 1 ]] || die "LOCAL_PG_WAIT_SECONDS must be a positive number"
   resolve_layout "$dir"
   if [[ $cmd == standby ]]; then cmd_start "$from"
+  elif [[ $cmd == restore ]]; then cmd_restore "$from"
   elif [[ -n $mode ]]; then "cmd_$cmd" "$mode"
   else "cmd_$cmd"; fi
 }

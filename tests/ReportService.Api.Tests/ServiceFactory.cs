@@ -21,9 +21,15 @@ public class ServiceFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>The service against another server than <c>ConnectionStrings__Reports</c> (a cluster of a test's own).</summary>
     protected ServiceFactory(string server)
+        : this(server, "rs_test_" + Guid.NewGuid().ToString("N")[..16])
+    {
+    }
+
+    /// <summary>The service against the named database of another server (e.g. one restored from a backup).</summary>
+    protected ServiceFactory(string server, string database)
     {
         ServerConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString;
-        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = "rs_test_" + Guid.NewGuid().ToString("N")[..16] }.ConnectionString;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
     }
 
     private static string ServerFromEnvironment()

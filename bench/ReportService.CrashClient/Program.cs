@@ -23,7 +23,7 @@ internal static class Program
         if (args.Length == 0 || args[0] is not ("submit" or "verify" or "drain"))
         {
             await Console.Error.WriteLineAsync(
-                "usage: submit --url URL --ledger FILE [--workers W] [--seconds S] [--resolve-seconds R] [--max-reports N]\n" +
+                "usage: submit --url URL[,URL...] --ledger FILE [--workers W] [--seconds S] [--resolve-seconds R] [--max-reports N]\n" +
                 "              [--stop-file FILE] [--attempt-timeout T] [--seed X] [--run RUNID] [--code-base K]\n" +
                 "       verify --url URL --ledger FILE --db CONNECTION_STRING\n" +
                 "       drain  --url URL --lines N [--seed X] [--started-file FILE] [--timeout-seconds T] [--code-base K]");
@@ -31,16 +31,21 @@ internal static class Program
         }
 
         var options = Options.Parse(args.AsSpan(1));
-        var url = new Uri(options.String("url"));
-        if (!IPAddress.TryParse(url.Host, out var address) || !IPAddress.IsLoopback(address))
+        // submit takes several service processes (comma-separated): the attempts of one key go to them in turn.
+        var urls = options.String("url").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u)).ToArray();
+        foreach (var each in urls)
         {
-            await Console.Error.WriteLineAsync($"refusing {url.Host}: this client only talks to a loopback address (127.0.0.1, ::1)");
-            return 2;
+            if (!IPAddress.TryParse(each.Host, out var address) || !IPAddress.IsLoopback(address))
+            {
+                await Console.Error.WriteLineAsync($"refusing {each.Host}: this client only talks to a loopback address (127.0.0.1, ::1)");
+                return 2;
+            }
         }
 
+        var url = urls[0];
         return args[0] switch
         {
-            "submit" => await Submitter.RunAsync(url, options),
+            "submit" => await Submitter.RunAsync(urls, options),
             "verify" => await Verifier.RunAsync(url, options),
             _ => await Drain.RunAsync(url, options),
         };

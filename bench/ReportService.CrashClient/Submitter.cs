@@ -20,7 +20,12 @@ internal static class Submitter
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
 
-    public static async Task<int> RunAsync(Uri url, Options options)
+    /// <summary>
+    /// With several <paramref name="urls"/> (service processes against the same database), worker w sends attempt a
+    /// of a key to <c>urls[(w + a) % n]</c>: consecutive submissions and the retries of one key change process, so
+    /// idempotency is exercised across processes.
+    /// </summary>
+    public static async Task<int> RunAsync(Uri[] urls, Options options)
     {
         var workers = options.Int("workers", 4);
         var seconds = options.Double("seconds", 180);
@@ -37,7 +42,7 @@ internal static class Submitter
         var resolveTicks = (long)(resolveSeconds * Stopwatch.Frequency);
         long stoppedAt = 0; // when the stop file appeared: submitting ends then, resolving resolveSeconds later
         using var ledger = new LedgerWriter(options.String("ledger"));
-        using var client = new HttpClient(new SocketsHttpHandler
+        var clients = urls.Select(url => new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = workers,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
@@ -47,7 +52,8 @@ internal static class Submitter
         {
             BaseAddress = url,
             Timeout = Timeout.InfiniteTimeSpan, // each attempt has its own deadline
-        }.Authorized();
+        }.Authorized()).ToArray();
+        var workerCount = -1;
 
         var next = -1;
         var stats = new Stats();
@@ -78,6 +84,7 @@ internal static class Submitter
 
         async Task Worker()
         {
+            var worker = Interlocked.Increment(ref workerCount);
             var random = new Random(unchecked(seed + Environment.CurrentManagedThreadId));
             while (Submitting())
             {
@@ -95,7 +102,7 @@ internal static class Submitter
                 {
                     var started = DateTimeOffset.UtcNow;
                     var sent = Stopwatch.GetTimestamp();
-                    var outcome = await AttemptAsync(client, report, key, attemptTimeout);
+                    var outcome = await AttemptAsync(clients[(worker + attempt) % clients.Length], report, key, attemptTimeout);
                     ledger.Attempt(key, report, attempt, started, Stopwatch.GetElapsedTime(sent).TotalSeconds, outcome);
                     stats.Count(outcome);
                     if (outcome.Kind != AttemptOutcome.Unknown)
@@ -122,6 +129,11 @@ internal static class Submitter
         await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(Worker)));
         await watching.CancelAsync();
         await watcher;
+        foreach (var each in clients)
+        {
+            each.Dispose();
+        }
+
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         Console.WriteLine($"submit: {stats.Submissions} reports in {elapsed:F1} s: {stats.Acknowledged} acknowledged " +
                           $"({stats.AcknowledgedAfterRetry} of them after retries), {stats.Refused} refused, {stats.Unresolved} unresolved");

@@ -57,10 +57,17 @@ public sealed class ReplicaFailoverTests(ReplicaPair pair, ITestOutputHelper out
         await pair.PromoteAsync();
         output.WriteLine($"standby promoted in {clock.ElapsedMilliseconds} ms");
 
-        // The service finds the new primary by itself (Npgsql re-checks the hosts' roles); the report is there.
-        clock.Restart();
-        var read = await DatabaseOutageTests.RetryWhileUnavailableAsync(() => client.GetAsync($"{ReportClient.Reports}/{firstId}"), HttpStatusCode.OK, clock);
-        output.WriteLine($"first read from the new primary {clock.ElapsedMilliseconds} ms after the promotion");
+        // The service finds the new primary by itself: the roles Npgsql cached during the outage ("standby") would
+        // hold for 10 s, but a request that finds no primary makes the next one ask the hosts again. So at most one
+        // more 503, then the report is read from the new primary.
+        var read = await client.GetAsync($"{ReportClient.Reports}/{firstId}");
+        if (read.StatusCode != HttpStatusCode.OK)
+        {
+            await DatabaseOutageTests.AssertUnavailableAsync(read);
+            read = await client.GetAsync($"{ReportClient.Reports}/{firstId}");
+        }
+
+        Assert.True(read.StatusCode == HttpStatusCode.OK, $"{(int)read.StatusCode} {await read.Content.ReadAsStringAsync()}");
         Assert.True(JsonNode.DeepEquals(first, (await read.ReadObjectAsync())["report"]));
 
         // Writes wait until the new primary has a synchronous standby again (nothing is acknowledged on one machine).

@@ -70,6 +70,10 @@ internal sealed partial class ClientErrorExceptionHandler(IProblemDetailsService
         else if (unavailable)
         {
             LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+            if (httpContext.RequestServices.GetService<Npgsql.NpgsqlDataSource>() is { } dataSource)
+            {
+                DatabaseErrors.ForgetHostRolesWhenNoPrimary(dataSource, exception);
+            }
         }
 
         httpContext.Response.StatusCode = status;

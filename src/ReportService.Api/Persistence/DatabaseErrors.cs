@@ -48,6 +48,30 @@ internal static class DatabaseErrors
         return false;
     }
 
+    /// <summary>
+    /// After a request found no primary among the hosts of a multi-host connection string, forgets the roles Npgsql
+    /// cached for them, so that the next connection asks every host again instead of trusting "standby" for
+    /// <c>Host Recheck Seconds</c> (10 s by default): a promoted standby is found by the first request after its
+    /// promotion (ADR 12). Between failovers nothing changes: a primary is found, and the cache stays.
+    /// </summary>
+    public static void ForgetHostRolesWhenNoPrimary(NpgsqlDataSource dataSource, Exception exception)
+    {
+        if (dataSource is not NpgsqlMultiHostDataSource hosts)
+        {
+            return;
+        }
+
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            // "No suitable host was found." / "Unable to connect to a suitable host. ..." (NpgsqlMultiHostDataSource)
+            if (e is NpgsqlException and not PostgresException && e.Message.Contains("suitable host", StringComparison.OrdinalIgnoreCase))
+            {
+                hosts.ClearDatabaseStates();
+                return;
+            }
+        }
+    }
+
     /// <summary>True for a unique violation of the named constraint.</summary>
     public static bool IsUniqueViolation(Exception exception, string constraint)
     {

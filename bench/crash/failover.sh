@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# bench/crash/failover.sh - failover run of ReportService (docs/crash-consistency.md, "Failover", ADR 12).
+#
+# Loopback only, bounded in count and time, stops by itself:
+#   1. A primary with a synchronous standby (scripts/local-replica.sh, synchronous_commit=remote_apply) and TWO
+#      service processes (published, Release, Production) on free 127.0.0.1 ports, both with the pair's multi-host
+#      connection string (Target Session Attributes=primary).
+#   2. bench/ReportService.CrashClient submit with FAILOVER_WORKERS workers against both processes (the attempts of
+#      one key alternate between them), each report with its own Idempotency-Key, every attempt in the ledger.
+#   3. FAILOVER_ROUNDS rounds; in each the primary goes at a random point of the round's second half:
+#      odd rounds `pg_ctl stop -m immediate` (a crash), even rounds SIGKILL of every server process and its data
+#      directory deleted (the machine is gone). FAILOVER_DETECT_SECONDS later (the time an operator or a failover
+#      manager needs to notice) the standby is promoted, then the lost node is rebuilt as the new primary's
+#      synchronous standby (pg_basebackup, same port). The load keeps running throughout.
+#   4. CrashClient verify against the final primary: every acknowledged report stored exactly once, every key one
+#      id, aggregates and every rollup equal to the SQL re-aggregation; and the standby holds as many reports.
+#   5. A summary with, per round: the time without a primary (loss -> promotion done), the time until writes were
+#      durable again (-> standby rebuilt and in sync), and what clients saw (from the loss to the first
+#      acknowledgement of an attempt started after it). Exit 0 only when every check passed.
+#
+# Usage: bench/crash/failover.sh      (3-5 minutes with the defaults; run as root on Debian 12 with the .NET SDK)
+#
+# Environment (defaults in brackets):
+#   FAILOVER_ROUNDS [2]            rounds (immediate, lose, immediate, ...)
+#   FAILOVER_ROUND_SECONDS [30]    length of a round
+#   FAILOVER_DETECT_SECONDS [3]    seconds between the loss of the primary and the promotion
+#   FAILOVER_WORKERS [8]           concurrent submitting workers
+#   FAILOVER_ATTEMPT_TIMEOUT [5]   seconds the client waits for one answer before retrying with the same key
+#   FAILOVER_SEED [random]         seed of the reports and the timing
+#   FAILOVER_MAX_SECONDS [900]     hard limit for the whole run
+#   CRASH_RESULTS [bench/crash/results]  where the summary and logs are kept (git-ignored)
+set -euo pipefail
+root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
+cd "$root"
+
+ROUNDS=${FAILOVER_ROUNDS:-2}
+ROUND_SECONDS=${FAILOVER_ROUND_SECONDS:-30}
+DETECT_SECONDS=${FAILOVER_DETECT_SECONDS:-3}
+WORKERS=${FAILOVER_WORKERS:-8}
+ATTEMPT_TIMEOUT=${FAILOVER_ATTEMPT_TIMEOUT:-5}
+SEED=${FAILOVER_SEED:-$((RANDOM % 10000 + 1))}
+MAX_SECONDS=${FAILOVER_MAX_SECONDS:-900}
+RESULTS_DIR=${CRASH_RESULTS:-$root/bench/crash/results}
+RANDOM=$SEED
+# Far above 55432, where other clusters on the machine look for ports: a node's port stays ours while it is down.
+export LOCAL_PG_START_PORT=$((59000 + RANDOM % 4000))
+
+work=$(mktemp -d /tmp/rs-failover.XXXXXX)
+chmod 0755 "$work"
+pair="$work/pair"
+service_pids=()
+client_pid=''
+watchdog=''
+summary="$work/summary.txt"
+faults="$work/faults.log"
+run_id=failover-$(date -u +%Y%m%dT%H%M%SZ)
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+say() { printf '%s\n' "$*" | tee -a "$summary"; }
+fault() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$*" >>"$faults"; log "$*"; }
+
+cleanup() {
+  local rc=$? pid
+  trap - EXIT INT TERM
+  if [[ -n $watchdog ]]; then kill -- "-$watchdog" 2>/dev/null || true; fi
+  if [[ -n $client_pid ]] && kill -0 "$client_pid" 2>/dev/null; then kill -TERM "$client_pid" 2>/dev/null || true; fi
+  for pid in "${service_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${service_pids[@]}"; do
+    for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  scripts/local-replica.sh destroy "$pair" >/dev/null 2>&1 || log "warning: could not destroy $pair"
+  if [[ -s $summary ]]; then
+    local keep="$RESULTS_DIR/$run_id"
+    mkdir -p "$keep"
+    cp "$summary" "$keep/summary.txt"
+    for f in ledger.tsv faults.log service-1.log service-2.log client.log verify.log; do [[ -f $work/$f ]] && gzip -c "$work/$f" >"$keep/$f.gz"; done
+    log "summary and logs kept in $keep"
+  fi
+  rm -rf -- "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+setsid bash -c "sleep $MAX_SECONDS; echo 'failover.sh: FAILOVER_MAX_SECONDS=$MAX_SECONDS exceeded; stopping' >&2; kill -TERM $$" </dev/null &
+watchdog=$!
+
+say "# ReportService failover run $run_id"
+say "machine: nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r); dotnet SDK $(dotnet --version); code $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (src has uncommitted changes)')"
+say "settings: rounds=$ROUNDS round_seconds=$ROUND_SECONDS detect_seconds=$DETECT_SECONDS workers=$WORKERS attempt_timeout=$ATTEMPT_TIMEOUT seed=$SEED"
+
+log "publishing the service and building the crash client (Release)"
+timeout 600 dotnet publish -c Release src/ReportService.Api/ReportService.Api.csproj -o "$work/api" -nologo -v q >"$work/build.log" 2>&1 ||
+  { cat "$work/build.log" >&2; die "publish of the service failed"; }
+timeout 600 dotnet build -c Release bench/ReportService.CrashClient/ReportService.CrashClient.csproj -nologo -v q >"$work/build.log" 2>&1 ||
+  { cat "$work/build.log" >&2; die "build of the crash client failed"; }
+client=(dotnet "$root/bench/ReportService.CrashClient/bin/Release/net10.0/ReportService.CrashClient.dll")
+
+export Auth__SigningKey
+Auth__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')
+export RateLimiting__Enabled=false
+REPORT_SERVICE_TOKEN=$(cd "$work/api" && dotnet ReportService.Api.dll --mint-token --scope "reports:write reports:read" --region '*' --subject failover-bench --client crash-client --hours 4)
+export REPORT_SERVICE_TOKEN
+
+log "starting a primary with a synchronous standby in $pair"
+cs=$(scripts/local-replica.sh start "$pair")
+pg_bin=/usr/lib/postgresql/$(cat "$(readlink -f "$pair/n1/data")/PG_VERSION")/bin
+psql_node() { "$pg_bin/psql" -X -q -At -h 127.0.0.1 -p "$(cat "$pair/$1/port")" -U postgres "${@:2}" </dev/null; }
+psql_node n1 -d postgres -c 'CREATE DATABASE reports'
+db="${cs/Database=postgres/Database=reports}"
+say "postgres: $("$pg_bin/postgres" --version | sed 's/^postgres //'); $(psql_node n1 -d reports -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('synchronous_commit', 'synchronous_standby_names', 'fsync', 'hot_standby_feedback')")"
+say "connection string: $db"
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p=$1
+  while port_busy "$p"; do ((p < $1 + 100)) || die "no free port from $1"; p=$((p + 1)); done
+  printf '%s\n' "$p"
+}
+
+urls=()
+start_service() {
+  local n=$1 port
+  port=$(free_port $((58480 + n * 10)))
+  local url="http://127.0.0.1:$port"
+  (cd "$work/api" && ConnectionStrings__Reports="$db" ASPNETCORE_ENVIRONMENT=Production \
+    exec dotnet ReportService.Api.dll --urls "$url") >>"$work/service-$n.log" 2>&1 </dev/null &
+  service_pids+=($!)
+  urls+=("$url")
+  local i
+  for i in $(seq 240); do
+    curl -sf -o /dev/null "$url/health/ready" && return 0
+    sleep 0.25
+  done
+  tail -n 30 "$work/service-$n.log" >&2
+  die "service $n was not ready within 60 s"
+}
+start_service 1
+start_service 2
+say "services: ${urls[*]} (pids ${service_pids[*]})"
+
+# ------------------------------------------------------------------------------------------------
+# Load and failovers
+
+submit_seconds=$((ROUNDS * (ROUND_SECONDS + 120) + 60))
+"${client[@]}" submit --url "$(IFS=,; echo "${urls[*]}")" --ledger "$work/ledger.tsv" --workers "$WORKERS" --seconds "$submit_seconds" \
+  --stop-file "$work/stop" --attempt-timeout "$ATTEMPT_TIMEOUT" --resolve-seconds 120 --max-reports 200000 --seed "$SEED" --run "$run_id" \
+  >"$work/client.log" 2>&1 &
+client_pid=$!
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+round_lines=()
+for ((round = 1; round <= ROUNDS; round++)); do
+  if ((round % 2 == 1)); then how=immediate; else how=lose; fi
+  pause_ms=$((ROUND_SECONDS * 500 + RANDOM % (ROUND_SECONDS * 500)))
+  sleep "$((pause_ms / 1000)).$(printf '%03d' $((pause_ms % 1000)))"
+  kill -0 "$client_pid" 2>/dev/null || { cat "$work/client.log" >&2; die "the client exited early"; }
+  old=$(cat "$pair/primary")
+  fault "round $round/$ROUNDS: primary $old goes ($how)"
+  scripts/local-replica.sh stop-primary "$pair" "$how" 2>>"$work/pg.log" || die "could not stop the primary (see $work/pg.log)"
+  t_lost=$(now)   # the server is gone by now (lose: also its data directory)
+  fault "primary $old down ($how)"
+  sleep "$DETECT_SECONDS"
+  scripts/local-replica.sh promote "$pair" 2>>"$work/pg.log" || die "promotion failed (see $work/pg.log)"
+  t_promoted=$(now)
+  fault "standby $(cat "$pair/primary") promoted"
+  scripts/local-replica.sh rebuild "$pair" 2>>"$work/pg.log" || die "rebuild failed (see $work/pg.log)"
+  t_synced=$(now)
+  fault "$old rebuilt as synchronous standby"
+  round_lines+=("round $round ($how): lost at $(date -u -d "@$t_lost" +%H:%M:%S.%3N), no primary for $(secs "$t_lost" "$t_promoted") s, durable writes again after $(secs "$t_lost" "$t_synced") s (rebuild $(secs "$t_promoted" "$t_synced") s)|$t_lost")
+  sleep $((ROUND_SECONDS / 4))
+done
+
+log "failovers done; 10 s more load, then the client stops submitting and resolves every outcome"
+sleep 10
+touch "$work/stop"
+client_rc=0
+wait "$client_pid" || client_rc=$?
+client_pid=''
+cat "$work/client.log" >&2
+
+# ------------------------------------------------------------------------------------------------
+# Verification
+
+log "verifying against the final primary"
+verify_rc=0
+"${client[@]}" verify --url "${urls[0]}" --ledger "$work/ledger.tsv" --db "$db" >"$work/verify.log" 2>&1 || verify_rc=$?
+cat "$work/verify.log" >&2
+primary=$(cat "$pair/primary")
+standby=n1
+[[ $primary == n1 ]] && standby=n2
+on_primary=$(psql_node "$primary" -d reports -c 'SELECT count(*) FROM reports')
+on_standby=$(psql_node "$standby" -d reports -c 'SELECT count(*) FROM reports')
+standby_rc=0
+[[ $on_primary == "$on_standby" ]] || standby_rc=1
+
+# What clients saw: from each loss to the first acknowledgement of an attempt that started after it.
+client_view() {
+  python3 - "$work/ledger.tsv" "$1" <<'PY'
+import sys, datetime
+ledger, lost = sys.argv[1], float(sys.argv[2])
+first = None
+for line in open(ledger, encoding="utf-8"):
+    f = line.rstrip("\n").split("\t")
+    if f[0] != "attempt" or f[10] != "acknowledged":
+        continue
+    started = datetime.datetime.fromisoformat(f[8].replace("Z", "+00:00")).timestamp()
+    if started >= lost:
+        done = started + float(f[9])
+        first = done if first is None or done < first else first
+print("never" if first is None else f"{first - lost:.1f} s")
+PY
+}
+
+say ""
+say "failovers:"
+for line in "${round_lines[@]}"; do
+  say "  ${line%|*}; clients: first acknowledgement of a new attempt $(client_view "${line##*|}") after the loss"
+done
+say "fault log:"
+while IFS= read -r line; do say "  $line"; done <"$faults"
+say ""
+say "client: $(grep '^RESULT submit' "$work/client.log" || echo 'no RESULT line')"
+while IFS= read -r line; do say "  $line"; done < <(grep '^submit:' "$work/client.log")
+for n in 1 2; do
+  unhandled=$(grep -c '"Unhandled exception' "$work/service-$n.log" || true)
+  unavailable=$(grep -c '"Database unavailable on' "$work/service-$n.log" || true)
+  say "service $n: $unavailable requests answered 503 (database unavailable), $unhandled unhandled exceptions answered 500"
+  while IFS= read -r line; do say "  $line"; done < <(sed -nE 's/.*"Message":"(Unhandled exception[^"]*)".*"Exception":"([^"]{0,160}).*/\1: \2/p' "$work/service-$n.log" | head -n 5)
+done
+say "verify: $(grep '^RESULT verify' "$work/verify.log" || echo 'no RESULT line')"
+while IFS= read -r line; do say "  $line"; done < <(grep -E '^(VERIFY|    )' "$work/verify.log")
+say "standby: $on_standby reports, primary: $on_primary"
+say ""
+if ((client_rc == 0 && verify_rc == 0 && standby_rc == 0)); then
+  say "FAILOVER RUN PASSED: $ROUNDS failovers, $(sed -nE 's/^RESULT submit (.*)/\1/p' "$work/client.log")"
+  exit 0
+fi
+say "FAILOVER RUN FAILED: client exit $client_rc, verify exit $verify_rc, standby $on_standby vs primary $on_primary"
+exit 1

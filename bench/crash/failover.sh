@@ -14,9 +14,10 @@
 #      synchronous standby (pg_basebackup, same port). The load keeps running throughout.
 #   4. CrashClient verify against the final primary: every acknowledged report stored exactly once, every key one
 #      id, aggregates and every rollup equal to the SQL re-aggregation; and the standby holds as many reports.
-#   5. A summary with, per round: the time without a primary (loss -> promotion done), the time until writes were
-#      durable again (-> standby rebuilt and in sync), and what clients saw (from the loss to the first
-#      acknowledgement of an attempt started after it). Exit 0 only when every check passed.
+#   5. A summary with, per round: the time without a primary (loss -> promotion done), the time until commits can
+#      be acknowledged again (-> the rebuilt standby is synchronous, from the new primary's log), and what clients
+#      saw (from the loss to the first acknowledgement of a key first tried after it). Exit 0 only when every
+#      check passed.
 #
 # Usage: bench/crash/failover.sh      (3-5 minutes with the defaults; run as root on Debian 12 with the .NET SDK)
 #
@@ -169,8 +170,12 @@ for ((round = 1; round <= ROUNDS; round++)); do
   fault "standby $(cat "$pair/primary") promoted"
   scripts/local-replica.sh rebuild "$pair" 2>>"$work/pg.log" || die "rebuild failed (see $work/pg.log)"
   t_synced=$(now)
-  fault "$old rebuilt as synchronous standby"
-  round_lines+=("round $round ($how): lost at $(date -u -d "@$t_lost" +%H:%M:%S.%3N), no primary for $(secs "$t_lost" "$t_promoted") s, durable writes again after $(secs "$t_lost" "$t_synced") s (rebuild $(secs "$t_promoted" "$t_synced") s)|$t_lost")
+  # When the new primary itself saw the standby become synchronous (its log), rather than when the script noticed.
+  new=$(cat "$pair/primary")
+  sync_log=$(grep 'is now a synchronous standby' "$pair/$new/postgres.log" | tail -n 1 | cut -c1-23)
+  t_sync=$(date -d "$sync_log UTC" +%s.%N 2>/dev/null || echo "$t_synced")
+  fault "$old rebuilt as synchronous standby (the primary's log: synchronous at $sync_log)"
+  round_lines+=("round $round ($how): lost at $(date -u -d "@$t_lost" +%H:%M:%S.%3N), no primary for $(secs "$t_lost" "$t_promoted") s, a synchronous standby again after $(secs "$t_lost" "$t_sync") s (promotion to standby in sync $(secs "$t_promoted" "$t_sync") s)|$t_lost")
   sleep $((ROUND_SECONDS / 4))
 done
 
@@ -197,28 +202,30 @@ on_standby=$(psql_node "$standby" -d reports -c 'SELECT count(*) FROM reports')
 standby_rc=0
 [[ $on_primary == "$on_standby" ]] || standby_rc=1
 
-# What clients saw: from each loss to the first acknowledgement of an attempt that started after it.
+# What clients saw: from each loss to the first acknowledgement of a key first tried after it (a new write; a
+# retried key may be answered earlier by the replay of a commit made before the loss).
 client_view() {
   python3 - "$work/ledger.tsv" "$1" <<'PY'
 import sys, datetime
 ledger, lost = sys.argv[1], float(sys.argv[2])
-first = None
+first_try, acked = {}, {}
 for line in open(ledger, encoding="utf-8"):
     f = line.rstrip("\n").split("\t")
-    if f[0] != "attempt" or f[10] != "acknowledged":
+    if f[0] != "attempt":
         continue
     started = datetime.datetime.fromisoformat(f[8].replace("Z", "+00:00")).timestamp()
-    if started >= lost:
-        done = started + float(f[9])
-        first = done if first is None or done < first else first
-print("never" if first is None else f"{first - lost:.1f} s")
+    first_try[f[1]] = min(started, first_try.get(f[1], started))
+    if f[10] == "acknowledged":
+        acked[f[1]] = started + float(f[9])
+done = [acked[k] for k, t in first_try.items() if t >= lost and k in acked]
+print("never" if not done else f"{min(done) - lost:.1f} s")
 PY
 }
 
 say ""
 say "failovers:"
 for line in "${round_lines[@]}"; do
-  say "  ${line%|*}; clients: first acknowledgement of a new attempt $(client_view "${line##*|}") after the loss"
+  say "  ${line%|*}; clients: first new write acknowledged $(client_view "${line##*|}") after the loss"
 done
 say "fault log:"
 while IFS= read -r line; do say "  $line"; done <"$faults"

@@ -7,8 +7,24 @@ using Xunit.Abstractions;
 
 namespace ReportService.Api.Tests;
 
-/// <summary>The service against <see cref="ReplicaPair"/>'s multi-host connection string.</summary>
-public sealed class ReplicaServiceFactory(string server) : ServiceFactory(server);
+/// <summary>
+/// The service against <see cref="ReplicaPair"/>'s multi-host connection string; with <paramref name="readServer"/>,
+/// aggregates are read from there (<c>ConnectionStrings:ReportsRead</c>, the same database).
+/// </summary>
+public sealed class ReplicaServiceFactory(string server, string? readServer = null) : ServiceFactory(server)
+{
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (readServer is not null)
+        {
+            builder.UseSetting("ConnectionStrings:ReportsRead", new NpgsqlConnectionStringBuilder(readServer)
+            {
+                Database = new NpgsqlConnectionStringBuilder(ConnectionString).Database,
+            }.ConnectionString);
+        }
+    }
+}
 
 /// <summary>
 /// What a client sees when the database machine is lost (ADR 12): 503 with Retry-After while there is no primary, the

@@ -30,6 +30,7 @@ internal static class DatabaseSetup
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
             // Migrations are hand-written (ADR 4), so there is no model snapshot to compare with.
             .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning)));
+        services.AddSingleton<AggregateReadSource>();
         services.AddSingleton<DatabaseState>();
         services.AddHostedService<DatabaseMigrator>();
         return services;

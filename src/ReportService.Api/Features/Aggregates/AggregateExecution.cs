@@ -45,6 +45,10 @@ internal static class AggregateExecution
             // Read before anything else: what is computed below (or was cached under this version) then
             // contains every write acknowledged before this request (ReportChanges, ADR 8).
             var version = await ReportChanges.CurrentAsync(connection, cancellationToken);
+            // With a read replica, the sums come from it once it has replayed what the primary had flushed by now,
+            // read after the version: every write counted in the version is then visible there (ADR 12).
+            var reads = context.RequestServices.GetRequiredService<AggregateReadSource>();
+            var position = reads.Enabled ? await AggregateReadSource.PrimaryPositionAsync(connection, cancellationToken) : default;
             var representation = context.Request.Path + context.Request.QueryString + (WantsCsv(request) ? "|csv" : "|json");
             var tag = $"\"{version}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(representation)))[..16]}\"";
             context.Response.Headers.ETag = tag;
@@ -64,14 +68,19 @@ internal static class AggregateExecution
 
             var (answer, hit) = await cache.GetOrComputeAsync(version, representation, async token =>
             {
-                if (!open)
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var rows = await reads.TryOnReplicaAsync(position, replica => AggregateQuery.RunAsync(replica, filter, token), token);
+                if (rows is null)
                 {
-                    await db.Database.OpenConnectionAsync(token);
-                    open = true;
+                    if (!open)
+                    {
+                        await db.Database.OpenConnectionAsync(token);
+                        open = true;
+                    }
+
+                    rows = await AggregateQuery.RunAsync(connection, filter, token);
                 }
 
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var rows = await AggregateQuery.RunAsync(connection, filter, token);
                 Infrastructure.Telemetry.AggregateDuration.Record(
                     System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
                     new KeyValuePair<string, object?>("endpoint", context.Request.Path.Value),

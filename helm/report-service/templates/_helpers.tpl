@@ -146,6 +146,7 @@ RateLimiting__PermitsPerSecond: {{ .Values.rateLimiting.permitsPerSecond | quote
 RateLimiting__Burst: {{ .Values.rateLimiting.burst | quote }}
 Submissions__Writers: {{ .Values.submissions.writers | quote }}
 Submissions__MaxBatch: {{ .Values.submissions.maxBatch | quote }}
+Aggregates__ReplicaWaitMilliseconds: {{ .Values.database.readReplica.waitMilliseconds | quote }}
 ASPNETCORE_FORWARDEDHEADERS_ENABLED: {{ .Values.forwardedHeaders | quote }}
 {{- end }}
 
@@ -158,6 +159,14 @@ The connection string variable, read from the Secret named by the first argument
     secretKeyRef:
       name: {{ .secretName }}
       key: {{ .root.Values.database.secretKey }}
+{{- end }}
+
+{{/*
+The read connection string (aggregate reads from standbys), when database.readReplica is enabled; the chart's
+own Secret must then hold database.readReplica.connectionString.
+*/}}
+{{- define "report-service.readConnectionString" -}}
+{{- required "database.readReplica.connectionString is required when database.readReplica.enabled and database.existingSecret is empty" .Values.database.readReplica.connectionString }}
 {{- end }}
 
 {{/*

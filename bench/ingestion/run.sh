@@ -49,6 +49,9 @@
 #   BENCH_LOAD_WAIT [600]     ... for at most this many seconds (then measure anyway, and say so)
 #   BENCH_MAX_SECONDS [1800]  hard limit for the whole run
 #   BENCH_RESULTS [bench/ingestion/results]  where the summary is also written (git-ignored)
+#   BENCH_REPLICA [0]         1: a primary with a synchronous standby (scripts/local-replica.sh: remote_apply, ADR 12)
+#                             instead of one cluster; the service and pgbench both write to the primary, so the
+#                             ratios are to pgbench against the same pair (CPU figures are the primary's only)
 set -euo pipefail
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$root"
@@ -66,6 +69,7 @@ MAX_LOAD=${BENCH_MAX_LOAD:-1.5}
 LOAD_WAIT=${BENCH_LOAD_WAIT:-600}
 MAX_SECONDS=${BENCH_MAX_SECONDS:-1800}
 RESULTS_DIR=${BENCH_RESULTS:-$root/bench/ingestion/results}
+REPLICA=${BENCH_REPLICA:-0}
 YEAR=2024
 
 work=$(mktemp -d /tmp/rs-ingestion.XXXXXX)
@@ -92,7 +96,11 @@ cleanup() {
   trap - EXIT INT TERM
   if [[ -n $watchdog ]]; then kill -- "-$watchdog" 2>/dev/null || true; fi
   stop_service
-  scripts/local-postgres.sh destroy "$cluster" >/dev/null 2>&1 || log "warning: could not destroy the cluster in $cluster"
+  if [[ $REPLICA == 1 ]]; then
+    scripts/local-replica.sh destroy "$work/pair" >/dev/null 2>&1 || log "warning: could not destroy the pair in $work/pair"
+  else
+    scripts/local-postgres.sh destroy "$cluster" >/dev/null 2>&1 || log "warning: could not destroy the cluster in $cluster"
+  fi
   if [[ -s $summary ]]; then
     mkdir -p "$RESULTS_DIR"
     cp "$summary" "$RESULTS_DIR/$(date -u +%Y%m%dT%H%M%SZ).txt"
@@ -149,8 +157,15 @@ fi
 # ------------------------------------------------------------------------------------------------
 # PostgreSQL
 
-log "starting a throwaway PostgreSQL cluster in $cluster"
-cs=$(scripts/local-postgres.sh start "$cluster")
+if [[ $REPLICA == 1 ]]; then
+  log "starting a throwaway primary with a synchronous standby in $work/pair"
+  scripts/local-replica.sh start "$work/pair" >/dev/null
+  cluster="$work/pair/n1"
+  cs=$(scripts/local-postgres.sh status "$cluster" | sed -n 2p)
+else
+  log "starting a throwaway PostgreSQL cluster in $cluster"
+  cs=$(scripts/local-postgres.sh start "$cluster")
+fi
 pg_port=$(sed -nE 's/.*Port=([0-9]+).*/\1/p' <<<"$cs")
 pg_data=$(readlink -f "$cluster/data")
 pg_major=$(cat "$pg_data/PG_VERSION")
@@ -170,7 +185,7 @@ scripts/local-postgres.sh start "$cluster" >/dev/null
 postmaster=$(head -n 1 "$pg_data/postmaster.pid")
 psql_as postgres -c 'CREATE DATABASE reports'
 psql_db -c 'CREATE EXTENSION pg_stat_statements'
-say "postgres: $("$pg_bin/postgres" --version | sed 's/^postgres //'); $(psql_db -At -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'wal_sync_method', 'shared_buffers', 'max_wal_size', 'full_page_writes', 'wal_level', 'commit_delay', 'shared_preload_libraries')")"
+say "postgres: $("$pg_bin/postgres" --version | sed 's/^postgres //'); $(psql_db -At -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'synchronous_standby_names', 'wal_sync_method', 'shared_buffers', 'max_wal_size', 'full_page_writes', 'wal_level', 'commit_delay', 'shared_preload_libraries')")"
 say "pgbench: $("$pg_bin/pgbench" --version)"
 
 # ------------------------------------------------------------------------------------------------

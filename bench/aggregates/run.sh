@@ -60,6 +60,9 @@
 #                                answer cache off (Aggregates__AnswerCacheMegabytes=0) and measure every query once
 #                                more at BENCH_LOW_RATE and at BENCH_RATE for BENCH_UNCACHED_DURATION [20] seconds:
 #                                the cost of a miss (the first question after a write)
+#   BENCH_REPLICA [0]            1: a primary with a synchronous standby (scripts/local-replica.sh, ADR 12) instead of
+#                                one cluster, and section 6 measured twice: sums read from the primary, then from the
+#                                standby (ConnectionStrings__ReportsRead); not with BENCH_KEEP
 #
 # Authentication (issue 6): when the service has --mint-token, the run gives it a random Auth:SigningKey,
 # mints a reports:write token with the published binary and sends it as a bearer token on the imports (in
@@ -91,6 +94,7 @@ KEEP=${BENCH_KEEP:-}
 STOP_AFTER=${BENCH_STOP_AFTER:-}
 UNCACHED=${BENCH_UNCACHED:-1}
 UNCACHED_DURATION=${BENCH_UNCACHED_DURATION:-20}
+REPLICA=${BENCH_REPLICA:-0}
 TARGET_P99_MS=20
 
 declare -A QUERY=(
@@ -123,7 +127,9 @@ cleanup() {
     for _ in $(seq 20); do kill -0 -- "-$service_pgid" 2>/dev/null || break; sleep 0.5; done
     kill -KILL -- "-$service_pgid" 2>/dev/null || true
   fi
-  if [[ -n $KEEP ]]; then
+  if [[ $REPLICA == 1 ]]; then
+    scripts/local-replica.sh destroy "$work/pair" >/dev/null 2>&1 || log "warning: could not destroy $work/pair"
+  elif [[ -n $KEEP ]]; then
     scripts/local-postgres.sh stop "$cluster" >/dev/null 2>&1 || log "warning: could not stop $cluster"
   else
     scripts/local-postgres.sh destroy "$cluster" >/dev/null 2>&1 || log "warning: could not destroy $cluster"
@@ -170,8 +176,17 @@ timeout 600 dotnet build -c Release bench/ReportService.AggregateLoad/ReportServ
 loader=(dotnet "$root/bench/ReportService.AggregateLoad/bin/Release/net10.0/ReportService.AggregateLoad.dll")
 divisions=$root/src/ReportService.Api/Features/Regions/divisions.tsv.gz
 
-log "starting a throwaway PostgreSQL cluster in $cluster"
-cs=$(scripts/local-postgres.sh start "$cluster")
+if [[ $REPLICA == 1 ]]; then
+  [[ -z $KEEP ]] || die "BENCH_REPLICA=1 does not keep clusters (unset BENCH_KEEP)"
+  log "starting a throwaway primary with a synchronous standby in $work/pair"
+  scripts/local-replica.sh start "$work/pair" >/dev/null
+  cluster="$work/pair/n1"
+  cs=$(scripts/local-postgres.sh status "$cluster" | sed -n 2p)
+  standby_cs=$(scripts/local-postgres.sh status "$work/pair/n2" | sed -n 2p)
+else
+  log "starting a throwaway PostgreSQL cluster in $cluster"
+  cs=$(scripts/local-postgres.sh start "$cluster")
+fi
 pg_port=$(sed -nE 's/.*Port=([0-9]+).*/\1/p' <<<"$cs")
 pg_data=$(readlink -f "$cluster/data")
 postmaster=$(head -n 1 "$pg_data/postmaster.pid")
@@ -189,7 +204,7 @@ if [[ $("$pg_bin/psql" -X -At -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres
 fi
 # A bulk load of ~10 GB of WAL: fewer checkpoints (and full-page images) than with the default 1 GB.
 psql_db -c "ALTER SYSTEM SET max_wal_size = '8GB'" -c "ALTER SYSTEM SET checkpoint_timeout = '30min'" -c 'SELECT pg_reload_conf()' >/dev/null
-say "postgres: $("$pg_bin/postgres" --version | sed 's/^postgres //'), $(psql_db -At -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'work_mem', 'effective_cache_size', 'jit')")"
+say "postgres: $("$pg_bin/postgres" --version | sed 's/^postgres //'), $(psql_db -At -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'synchronous_standby_names', 'shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'work_mem', 'effective_cache_size', 'jit')")"
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port=58280
@@ -490,35 +505,48 @@ done
 # ------------------------------------------------------------------------------------------------
 # 6. The same queries with the answer cache off: what a miss costs
 
-declare -A UL UH
+declare -A UL UH SL SH
+# measure_uncached LOW_ARRAY HIGH_ARRAY LABEL: every query at LOW_RATE and RATE with the service as started.
+measure_uncached() {
+  local -n low=$1 high=$2
+  local label=$3 q target before after
+  wait_for_quiet 120
+  say "load average: $(loadavg) (waited ${waited} s for < $MAX_LOAD)"
+  for q in $QUERIES; do
+    target="$url${QUERY[$q]}"
+    open_loop "$label-warmup-$q" "$target" "$LOW_RATE" 5
+    wait_idle
+    log "query $q $label: open loop at $LOW_RATE/s; load $(loadavg)"
+    before=$(cpu_snapshot)
+    open_loop "$label-low-$q" "$target" "$LOW_RATE" "$UNCACHED_DURATION"
+    after=$(cpu_snapshot)
+    low[$q]=$(ol "$work/$label-low-$q.json")
+    say "query $q $label open loop $LOW_RATE/s:  ${low[$q]}"
+    say "    $(cpu_report "$before" "$after" "$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).answered || 1)' "$work/$label-low-$q.json")" answer); load $(loadavg)"
+    wait_idle
+    log "query $q $label: open loop at $RATE/s; load $(loadavg)"
+    before=$(cpu_snapshot)
+    open_loop "$label-high-$q" "$target" "$RATE" "$UNCACHED_DURATION"
+    after=$(cpu_snapshot)
+    high[$q]=$(ol "$work/$label-high-$q.json")
+    say "query $q $label open loop $RATE/s: ${high[$q]}"
+    say "    $(cpu_report "$before" "$after" "$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).answered || 1)' "$work/$label-high-$q.json")" answer); load $(loadavg)"
+    wait_idle
+  done
+}
 if [[ $UNCACHED == 1 ]]; then
   say ""
   say "## 6. Answer cache off (Aggregates__AnswerCacheMegabytes=0): every request runs the sums (${UNCACHED_DURATION} s per run)"
   stop_service
   start_service Aggregates__AnswerCacheMegabytes=0
-  wait_for_quiet 120
-  say "load average: $(loadavg) (waited ${waited} s for < $MAX_LOAD)"
-  for q in $QUERIES; do
-    target="$url${QUERY[$q]}"
-    open_loop "uncached-warmup-$q" "$target" "$LOW_RATE" 5
-    wait_idle
-    log "query $q uncached: open loop at $LOW_RATE/s; load $(loadavg)"
-    before=$(cpu_snapshot)
-    open_loop "uncached-low-$q" "$target" "$LOW_RATE" "$UNCACHED_DURATION"
-    after=$(cpu_snapshot)
-    UL[$q]=$(ol "$work/uncached-low-$q.json")
-    say "query $q uncached open loop $LOW_RATE/s:  ${UL[$q]}"
-    say "    $(cpu_report "$before" "$after" "$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).answered || 1)' "$work/uncached-low-$q.json")" answer); load $(loadavg)"
-    wait_idle
-    log "query $q uncached: open loop at $RATE/s; load $(loadavg)"
-    before=$(cpu_snapshot)
-    open_loop "uncached-high-$q" "$target" "$RATE" "$UNCACHED_DURATION"
-    after=$(cpu_snapshot)
-    UH[$q]=$(ol "$work/uncached-high-$q.json")
-    say "query $q uncached open loop $RATE/s: ${UH[$q]}"
-    say "    $(cpu_report "$before" "$after" "$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).answered || 1)' "$work/uncached-high-$q.json")" answer); load $(loadavg)"
-    wait_idle
-  done
+  measure_uncached UL UH uncached
+  if [[ $REPLICA == 1 ]]; then
+    say ""
+    say "## 6b. The same, the sums read from the synchronous standby (ConnectionStrings__ReportsRead; CPU: the primary's PostgreSQL only)"
+    stop_service
+    start_service Aggregates__AnswerCacheMegabytes=0 "ConnectionStrings__ReportsRead=$standby_cs;Database=reports"
+    measure_uncached SL SH standby
+  fi
 fi
 
 # ------------------------------------------------------------------------------------------------
@@ -544,6 +572,14 @@ if [[ $UNCACHED == 1 ]]; then
   for q in $QUERIES; do
     say "| $q | $(field "${UL[$q]}" p50) / $(field "${UL[$q]}" p90) / $(field "${UL[$q]}" p99) | $(field "${UH[$q]}" p50) / $(field "${UH[$q]}" p99), $(field "${UH[$q]}" rate) |"
   done
+  if [[ $REPLICA == 1 ]]; then
+    say ""
+    say "Answer cache off, sums from the standby: | query | open loop ${LOW_RATE}/s p50 / p90 / p99 | open loop ${RATE}/s p50 / p99, answered/s |"
+    say "|---|---|---|"
+    for q in $QUERIES; do
+      say "| $q | $(field "${SL[$q]}" p50) / $(field "${SL[$q]}" p90) / $(field "${SL[$q]}" p99) | $(field "${SH[$q]}" p50) / $(field "${SH[$q]}" p99), $(field "${SH[$q]}" rate) |"
+    done
+  fi
 fi
 say ""
 say "load average at the end: $(loadavg)"

@@ -10,6 +10,7 @@
 #   scripts/local-replica.sh stop-primary DIR [immediate|lose]
 #                                               # immediate (default): pg_ctl stop -m immediate, as in a crash;
 #                                               # lose: SIGKILL and delete its data directory (the machine is gone)
+#   scripts/local-replica.sh stop-standby DIR [immediate|lose]   # the same for the standby (the primary's commits wait)
 #   scripts/local-replica.sh promote      DIR   # promote the standby; it is the primary from now on
 #   scripts/local-replica.sh failover     DIR [immediate|lose]   # stop-primary, then promote
 #   scripts/local-replica.sh rebuild      DIR   # the node that is not the primary is deleted and re-created as a
@@ -52,7 +53,7 @@ die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 usage() {
   cat <<EOF
 usage: ${0##*/} {start|status|promote|rebuild|stop|destroy} DIR
-       ${0##*/} {stop-primary|failover} DIR [immediate|lose]
+       ${0##*/} {stop-primary|stop-standby|failover} DIR [immediate|lose]
 EOF
 }
 
@@ -152,15 +153,28 @@ cmd_status() {
   conn_string
 }
 
-cmd_stop_primary() {
-  local how=${1:-immediate} p
-  p=$(primary)
+# stop_node NODE [immediate|lose]
+stop_node() {
+  local n=$1 how=${2:-immediate}
   case $how in
-    immediate) "$LP" stop "$(node_dir "$p")" immediate ;;
-    lose) "$LP" lose "$(node_dir "$p")" ;;
-    *) die "unknown way to stop the primary '$how' (immediate or lose)" ;;
+    immediate) "$LP" stop "$(node_dir "$n")" immediate ;;
+    lose) "$LP" lose "$(node_dir "$n")" ;;
+    *) die "unknown way to stop a node '$how' (immediate or lose)" ;;
   esac
-  log "primary $p is down ($how)"
+}
+
+cmd_stop_primary() {
+  local p
+  p=$(primary)
+  stop_node "$p" "$@"
+  log "primary $p is down (${1:-immediate})"
+}
+
+cmd_stop_standby() {
+  local s
+  s=$(other "$(primary)")
+  stop_node "$s" "$@"
+  log "standby $s is down (${1:-immediate}); the primary's commits wait until it is rebuilt"
 }
 
 cmd_promote() {
@@ -211,6 +225,7 @@ main() {
   case $cmd in
     start | status | promote | rebuild | stop | destroy) (($# == 0)) || { usage >&2; return 2; }; "cmd_$cmd" ;;
     stop-primary) cmd_stop_primary "$@" ;;
+    stop-standby) cmd_stop_standby "$@" ;;
     failover)
       local t0=$EPOCHREALTIME
       cmd_stop_primary "$@"

@@ -11,7 +11,7 @@ namespace ReportService.Api.Tests;
 /// The service against <see cref="ReplicaPair"/>'s multi-host connection string; with <paramref name="readServer"/>,
 /// aggregates are read from there (<c>ConnectionStrings:ReportsRead</c>, the same database).
 /// </summary>
-public sealed class ReplicaServiceFactory(string server, string? readServer = null) : ServiceFactory(server)
+public sealed class ReplicaServiceFactory(string server, string? readServer = null, string? serverOptions = null) : ServiceFactory(server + serverOptions)
 {
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
@@ -113,5 +113,41 @@ public sealed class ReplicaFailoverTests(ReplicaPair pair, ITestOutputHelper out
         Assert.True(await row.ReadAsync());
         Assert.True(row.GetBoolean(0));
         Assert.Equal(2L, row.GetInt64(1));
+    }
+
+    [Fact]
+    public async Task Without_a_standby_a_submission_is_not_acknowledged_until_one_is_back_even_past_the_command_timeout()
+    {
+        // A Command Timeout of 2 s: past it Npgsql would cancel the commit's wait for the standby, and PostgreSQL would
+        // report the commit as done while only the primary has it.
+        await using var service = new ReplicaServiceFactory(pair.ConnectionString, serverOptions: ";Command Timeout=2");
+        var client = service.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(60);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        await pair.StopStandbyAsync("lose");
+
+        var report = Report(3);
+        var submission = client.SubmitAsync(report, "standby-gone-" + Guid.NewGuid().ToString("N"));
+        var waited = await Task.WhenAny(submission, Task.Delay(TimeSpan.FromSeconds(5)));
+        if (waited == submission)
+        {
+            var early = await submission;
+            Assert.Fail($"answered {(int)early.StatusCode} while no standby held the report: {await early.Content.ReadAsStringAsync()}");
+        }
+
+        var clock = Stopwatch.StartNew();
+        await pair.RebuildAsync();
+        var id = await IdOf(await submission);
+        output.WriteLine($"acknowledged {clock.ElapsedMilliseconds} ms after the rebuild started");
+
+        await using var standby = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(pair.StandbyConnectionString)
+        {
+            Database = new NpgsqlConnectionStringBuilder(service.ConnectionString).Database,
+            Pooling = false,
+        }.ConnectionString);
+        await standby.OpenAsync();
+        await using var onStandby = new NpgsqlCommand("SELECT count(*) FROM reports WHERE id = @id", standby);
+        onStandby.Parameters.AddWithValue("id", id);
+        Assert.Equal(1L, (long)(await onStandby.ExecuteScalarAsync())!);
     }
 }

@@ -40,6 +40,9 @@ public sealed class ReplicaPair : IAsyncLifetime
     /// <summary><c>immediate</c>: the primary crashes; <c>lose</c>: SIGKILL and its data directory deleted.</summary>
     public Task StopPrimaryAsync(string how) => RunAsync("stop-primary", _dir, how);
 
+    /// <summary>The standby goes: the primary's commits wait until <see cref="RebuildAsync"/>.</summary>
+    public Task StopStandbyAsync(string how) => RunAsync("stop-standby", _dir, how);
+
     public Task PromoteAsync() => RunAsync("promote", _dir);
 
     /// <summary>The node that is not the primary becomes its synchronous standby again (a fresh copy, same port).</summary>

@@ -248,7 +248,7 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
             .OrderBy(s => s.Report.CreditCode, StringComparer.Ordinal).ThenBy(s => s.Report.Year).ThenBy(s => s.Report.Scope)
             .ToList();
         var deltas = new RollupDeltas();
-        await using var batch = new NpgsqlBatch(connection);
+        await using var batch = new NpgsqlBatch(connection) { Timeout = NoTimeout };
         foreach (var submission in ordered)
         {
             AddRows(batch, submission);
@@ -269,10 +269,18 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
         }
     }
 
+    /// <summary>
+    /// A write's batch (its implicit transaction's commit included) is never cancelled, not even by the connection's
+    /// Command Timeout: with a synchronous standby (ADR 12), cancelling the commit's wait for the standby leaves the
+    /// transaction committed on the primary alone, and PostgreSQL reports success (with a warning), so the
+    /// submission would be acknowledged on one machine. Without a standby the commit waits until one is back.
+    /// </summary>
+    private const int NoTimeout = 0;
+
     /// <summary>One submission in one implicit transaction, as a request alone would write it.</summary>
     private static async Task<SubmissionOutcome> WriteAloneAsync(NpgsqlConnection connection, PendingSubmission submission)
     {
-        await using var batch = new NpgsqlBatch(connection);
+        await using var batch = new NpgsqlBatch(connection) { Timeout = NoTimeout };
         AddRows(batch, submission);
 
         batch.BatchCommands.Add(AggregateRollups.AddCommand(submission.Report));

@@ -161,10 +161,13 @@ for ((round = 1; round <= ROUNDS; round++)); do
   kill -0 "$client_pid" 2>/dev/null || { cat "$work/client.log" >&2; die "the client exited early"; }
   old=$(cat "$pair/primary")
   fault "round $round/$ROUNDS: primary $old goes ($how)"
+  # The loss counts from the start of the stop: SIGKILL (lose) or the immediate shutdown comes within
+  # milliseconds; deleting the data directory (lose) then takes seconds, with the server already gone.
+  t_lost=$(now)
   scripts/local-replica.sh stop-primary "$pair" "$how" 2>>"$work/pg.log" || die "could not stop the primary (see $work/pg.log)"
-  t_lost=$(now)   # the server is gone by now (lose: also its data directory)
   fault "primary $old down ($how)"
-  sleep "$DETECT_SECONDS"
+  # Promotion DETECT_SECONDS after the loss, however long deleting the data directory took.
+  sleep "$(awk -v a="$t_lost" -v b="$(now)" -v d="$DETECT_SECONDS" 'BEGIN { r = d - (b - a); printf "%.3f", r > 0 ? r : 0 }')"
   scripts/local-replica.sh promote "$pair" 2>>"$work/pg.log" || die "promotion failed (see $work/pg.log)"
   t_promoted=$(now)
   fault "standby $(cat "$pair/primary") promoted"
@@ -202,30 +205,37 @@ on_standby=$(psql_node "$standby" -d reports -c 'SELECT count(*) FROM reports')
 standby_rc=0
 [[ $on_primary == "$on_standby" ]] || standby_rc=1
 
-# What clients saw: from each loss to the first acknowledgement of a key first tried after it (a new write; a
-# retried key may be answered earlier by the replay of a commit made before the loss).
+# What clients saw: from the first attempt that failed after the loss began (its answer) to the
+# first acknowledgement of a key first tried after that (a new write; a retried key may be answered earlier by
+# the replay of a commit made before the loss).
 client_view() {
   python3 - "$work/ledger.tsv" "$1" <<'PY'
 import sys, datetime
 ledger, lost = sys.argv[1], float(sys.argv[2])
-first_try, acked = {}, {}
+attempts = []
 for line in open(ledger, encoding="utf-8"):
     f = line.rstrip("\n").split("\t")
-    if f[0] != "attempt":
-        continue
-    started = datetime.datetime.fromisoformat(f[8].replace("Z", "+00:00")).timestamp()
-    first_try[f[1]] = min(started, first_try.get(f[1], started))
-    if f[10] == "acknowledged":
-        acked[f[1]] = started + float(f[9])
-done = [acked[k] for k, t in first_try.items() if t >= lost and k in acked]
-print("never" if not done else f"{min(done) - lost:.1f} s")
+    if f[0] == "attempt":
+        started = datetime.datetime.fromisoformat(f[8].replace("Z", "+00:00")).timestamp()
+        attempts.append((started, f[1], f[10], started + float(f[9])))
+# The end of the first attempt that failed after the loss began: the server was gone by then.
+failed = [a[3] for a in attempts if a[0] >= lost and a[2] == "unknown"]
+if not failed:
+    print("no failed attempt")
+    sys.exit()
+gone = min(failed)
+first_try = {}
+for started, key, _, _ in attempts:
+    first_try[key] = min(started, first_try.get(key, started))
+done = [end for started, key, outcome, end in attempts if outcome == "acknowledged" and first_try[key] >= gone]
+print("never" if not done else f"{min(done) - gone:.1f} s")
 PY
 }
 
 say ""
 say "failovers:"
 for line in "${round_lines[@]}"; do
-  say "  ${line%|*}; clients: first new write acknowledged $(client_view "${line##*|}") after the loss"
+  say "  ${line%|*}; clients: first new write acknowledged $(client_view "${line##*|}") after the first failed attempt"
 done
 say "fault log:"
 while IFS= read -r line; do say "  $line"; done <"$faults"

@@ -167,7 +167,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
   scripts/local-replica.sh stop-primary "$pair" "$how" 2>>"$work/pg.log" || die "could not stop the primary (see $work/pg.log)"
   fault "primary $old down ($how)"
   # Promotion DETECT_SECONDS after the loss, however long deleting the data directory took.
-  sleep "$(awk -v a="$t_lost" -v b="$(now)" -v d="$DETECT_SECONDS" 'BEGIN { r = d - (b - a); printf "%.3f", r > 0 ? r : 0 }')"
+  sleep "$(awk -v a="$t_lost" -v b="$(now)" -v d="$DETECT_SECONDS" 'BEGIN { r = d - (b - a); printf "%.3f", (r > 0 ? r : 0) }')"
   scripts/local-replica.sh promote "$pair" 2>>"$work/pg.log" || die "promotion failed (see $work/pg.log)"
   t_promoted=$(now)
   fault "standby $(cat "$pair/primary") promoted"

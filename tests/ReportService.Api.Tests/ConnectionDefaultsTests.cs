@@ -14,11 +14,12 @@ public sealed class ConnectionDefaultsTests
         Assert.Equal(64, settings.MaxAutoPrepare);
         Assert.Equal(2, settings.AutoPrepareMinUsages);
         Assert.Equal("-c jit=off", settings.Options);
+        Assert.Equal(0, settings.CommandTimeout);
     }
 
     [Theory]
-    [InlineData("Host=db;Max Auto Prepare=0;Auto Prepare Min Usages=5;Options=-c jit=on")]
-    [InlineData("Host=db;maxautoprepare=0;AUTO PREPARE MIN USAGES=5;Options=-c jit=on")]
+    [InlineData("Host=db;Max Auto Prepare=0;Auto Prepare Min Usages=5;Options=-c jit=on;Command Timeout=45")]
+    [InlineData("Host=db;maxautoprepare=0;AUTO PREPARE MIN USAGES=5;Options=-c jit=on;commandtimeout=45")]
     public void What_the_operator_set_is_kept(string connectionString)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
@@ -26,6 +27,7 @@ public sealed class ConnectionDefaultsTests
         Assert.Equal(0, settings.MaxAutoPrepare);
         Assert.Equal(5, settings.AutoPrepareMinUsages);
         Assert.Equal("-c jit=on", settings.Options);
+        Assert.Equal(45, settings.CommandTimeout);
     }
 
     [Fact]

@@ -150,4 +150,41 @@ public sealed class ReplicaFailoverTests(ReplicaPair pair, ITestOutputHelper out
         onStandby.Parameters.AddWithValue("id", id);
         Assert.Equal(1L, (long)(await onStandby.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public async Task Without_a_standby_a_correction_is_not_committed_on_the_primary_alone_even_after_30_s()
+    {
+        // The service's own connection defaults: Npgsql's Command Timeout (30 s) used to cancel the commit's wait for
+        // the standby, after which PostgreSQL kept the correction on the primary alone and reported success.
+        await using var service = new ReplicaServiceFactory(pair.ConnectionString);
+        var client = service.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(90);
+        var report = Report(4);
+        var id = await client.SubmitAcceptedAsync(report);
+        await pair.StopStandbyAsync("lose");
+        var rebuilt = false;
+        try
+        {
+            var corrected = report.DeepClone().Set("/activeDisclosure/penalties/decisions", 777);
+            var correction = client.CorrectAsync(id, corrected, "\"1\"");
+            if (await Task.WhenAny(correction, Task.Delay(TimeSpan.FromSeconds(33))) == correction)
+            {
+                var early = await correction;
+                Assert.Fail($"answered {(int)early.StatusCode} while no standby held the correction: {await early.Content.ReadAsStringAsync()}");
+            }
+
+            Assert.Equal(1, await service.ScalarAsync<int>("SELECT current_revision FROM reports WHERE id = @id", ("id", id)));
+            await pair.RebuildAsync();
+            rebuilt = true;
+            Assert.Equal(HttpStatusCode.OK, (await correction).StatusCode);
+            Assert.Equal(2, await service.ScalarAsync<int>("SELECT current_revision FROM reports WHERE id = @id", ("id", id)));
+        }
+        finally
+        {
+            if (!rebuilt)
+            {
+                await pair.RebuildAsync();
+            }
+        }
+    }
 }

@@ -31,7 +31,7 @@ internal static class ReportClient
         return Guid.Parse((string)(await response.ReadObjectAsync())["id"]!);
     }
 
-    public static Task<HttpResponseMessage> CorrectAsync(this HttpClient client, Guid id, JsonNode report, string? ifMatch)
+    public static Task<HttpResponseMessage> CorrectAsync(this HttpClient client, Guid id, JsonNode report, string? ifMatch, CancellationToken cancellationToken = default)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, $"{Reports}/{id}") { Content = Http.Json(report) };
         if (ifMatch is not null)
@@ -39,6 +39,6 @@ internal static class ReportClient
             request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));
         }
 
-        return client.SendAsync(request);
+        return client.SendAsync(request, cancellationToken);
     }
 }

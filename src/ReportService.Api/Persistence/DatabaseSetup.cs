@@ -42,7 +42,10 @@ internal static class DatabaseSetup
     /// it twice on a physical connection (the 229-column statements would otherwise be parsed and planned by
     /// PostgreSQL on every call), and PostgreSQL's JIT compiler is off for the service's sessions (the
     /// rollup statements' cost estimates are far above jit_above_cost, and compiling them costs more than it
-    /// saves on every call).
+    /// saves on every call). Commands have no Command Timeout of Npgsql's (30 s): a timeout that fires while a
+    /// COMMIT waits for a synchronous standby makes PostgreSQL keep the commit on the primary alone and report
+    /// success (ADR 12). Requests still end at their request timeout, whose token cancels their statements;
+    /// commits are never cancelled.
     /// </summary>
     internal static void ApplyDefaults(NpgsqlConnectionStringBuilder settings)
     {
@@ -59,6 +62,11 @@ internal static class DatabaseSetup
         if (!given.Contains("autoprepareminusages"))
         {
             settings.AutoPrepareMinUsages = 2;
+        }
+
+        if (!given.Contains("commandtimeout"))
+        {
+            settings.CommandTimeout = 0;
         }
 
         if (string.IsNullOrWhiteSpace(settings.Options))

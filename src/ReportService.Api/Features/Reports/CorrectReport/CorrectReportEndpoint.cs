@@ -108,7 +108,9 @@ internal static class CorrectReportEndpoint
             await db.SaveChangesAsync(cancellationToken);
             await AggregateRollups.RemoveAsync(db, before, before.CurrentRevision, cancellationToken);
             await AggregateRollups.AddAsync(db, stored, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            // Not cancellable: cancelling the commit's wait for a synchronous standby would leave the correction
+            // committed on the primary alone (ADR 12).
+            await transaction.CommitAsync(CancellationToken.None);
         }
         catch (DbUpdateConcurrencyException)
         {

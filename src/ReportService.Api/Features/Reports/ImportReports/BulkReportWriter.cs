@@ -188,7 +188,9 @@ internal static class BulkReportWriter
             }
 
             await ExecuteAsync(connection, transaction, AggregateRollups.BatchSql, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            // Not cancellable: cancelling the commit's wait for a synchronous standby would leave the batch
+            // committed on the primary alone (ADR 12).
+            await transaction.CommitAsync(CancellationToken.None);
             return stored;
         }
         finally

@@ -49,6 +49,7 @@ builder.Services.AddReportServiceTimeouts();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(_ => RegionDirectory.Load());
 builder.Services.AddSingleton<AggregateAnswerCache>();
+builder.Services.AddSingleton<ComputationBudget>();
 builder.Services.AddSingleton<SubmissionWriter>();
 builder.Services.AddHostedService(services => services.GetRequiredService<SubmissionWriter>());
 builder.Services.AddSingleton(services => new ReportValidator(

@@ -146,6 +146,9 @@ RateLimiting__PermitsPerSecond: {{ .Values.rateLimiting.permitsPerSecond | quote
 RateLimiting__Burst: {{ .Values.rateLimiting.burst | quote }}
 Submissions__Writers: {{ .Values.submissions.writers | quote }}
 Submissions__MaxBatch: {{ .Values.submissions.maxBatch | quote }}
+Aggregates__Computations__MaxConcurrent: {{ .Values.aggregates.computations.maxConcurrent | quote }}
+Aggregates__Computations__PerClient: {{ .Values.aggregates.computations.perClient | quote }}
+Aggregates__Computations__QueueMilliseconds: {{ .Values.aggregates.computations.queueMilliseconds | quote }}
 Aggregates__ReplicaWaitMilliseconds: {{ .Values.database.readReplica.waitMilliseconds | quote }}
 ASPNETCORE_FORWARDEDHEADERS_ENABLED: {{ .Values.forwardedHeaders | quote }}
 {{- end }}

@@ -48,6 +48,10 @@ internal static class Telemetry
     public static readonly Histogram<int> SubmissionGroupSize = Meter.CreateHistogram<int>(
         "reportservice.submissions.group_size", "{report}", "Submissions one writer stored in one transaction");
 
+    /// <summary>Aggregate computations (cache misses) refused by the computation budget, by reason (client_share: 429, busy: 503).</summary>
+    public static readonly Counter<long> AggregateComputationsRefused = Meter.CreateCounter<long>(
+        "reportservice.aggregates.computations_refused", "{request}", "Aggregate computations refused by the computation budget, by reason");
+
     /// <summary>Requests refused with 429 by the per-client rate limit.</summary>
     public static readonly Counter<long> RateLimited = Meter.CreateCounter<long>(
         "reportservice.requests.rate_limited", "{request}", "Requests refused by the per-client rate limit");

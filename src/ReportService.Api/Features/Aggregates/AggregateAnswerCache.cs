@@ -83,6 +83,11 @@ internal sealed class AggregateAnswerCache
                 // The request computing it went away (its client disconnected): compute it here instead.
                 return (await compute(cancellationToken), false);
             }
+            catch (ComputationRefusedException)
+            {
+                // The budget refused the other client's computation, not this request's: it asks for its own place.
+                return (await compute(cancellationToken), false);
+            }
         }
 
         try

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
+using ReportService.Api.Infrastructure.Security;
 using ReportService.Api.Persistence;
 
 namespace ReportService.Api.Features.Aggregates;
@@ -66,8 +67,12 @@ internal static class AggregateExecution
                 open = false;
             }
 
+            var budget = context.RequestServices.GetRequiredService<ComputationBudget>();
+            var client = RateLimits.ClientKey(context);
             var (answer, hit) = await cache.GetOrComputeAsync(version, representation, async token =>
             {
+                // Only a miss that runs the sums takes a place; a hit or a wait for another request's sums does not.
+                using var lease = await budget.EnterAsync(client, token);
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var rows = await reads.TryOnReplicaAsync(position, replica => AggregateQuery.RunAsync(replica, filter, token), token);
                 if (rows is null)
@@ -92,6 +97,10 @@ internal static class AggregateExecution
             System.Diagnostics.Activity.Current?.SetTag("reportservice.aggregate.cache", hit ? "hit" : "miss");
             return new AnswerResult(answer);
         }
+        catch (ComputationRefusedException refused)
+        {
+            return Refused(context, refused.Refusal);
+        }
         finally
         {
             if (open)
@@ -99,6 +108,26 @@ internal static class AggregateExecution
                 await db.Database.CloseConnectionAsync();
             }
         }
+    }
+
+    /// <summary>A computation the budget did not admit: 429 when the client runs its share already, else 503.</summary>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Refused(HttpContext context, ComputationRefusal refusal)
+    {
+        context.Response.Headers.Remove(HeaderNames.ETag);
+        context.Response.Headers.Remove(HeaderNames.CacheControl);
+        context.Response.Headers.RetryAfter = "1";
+        Infrastructure.Telemetry.AggregateComputationsRefused.Add(1, new KeyValuePair<string, object?>("reason", refusal == ComputationRefusal.ClientShare ? "client_share" : "busy"));
+        return refusal == ComputationRefusal.ClientShare
+            ? TypedResults.Problem(
+                title: "Too many aggregate computations",
+                detail: "This client already runs as many aggregate computations as it may at once. Answers already computed are still served; retry a new question after 1 s.",
+                statusCode: StatusCodes.Status429TooManyRequests,
+                type: "https://report-service/problems/computations-exhausted")
+            : TypedResults.Problem(
+                title: "Aggregate computations busy",
+                detail: "Every place for aggregate computations is taken. Answers already computed are still served; retry after 1 s.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                type: "https://report-service/problems/computations-busy");
     }
 
     /// <summary>The JSON body as the framework would write it (the service's JSON options).</summary>

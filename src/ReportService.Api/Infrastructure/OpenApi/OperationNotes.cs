@@ -58,6 +58,11 @@ internal static class OperationNotes
             [StatusCodes.Status200OK] = "The sums; `text/csv` (UTF-8, one header row) when the request says `Accept: text/csv`.",
             [StatusCodes.Status304NotModified] = "Nothing changed since the answer whose ETag came as If-None-Match; no body.",
             [StatusCodes.Status400BadRequest] = "A query parameter is invalid (`parameter` names it): an unknown region, level, kind, scope, groupBy dimension or applicant column, or a year out of range.",
+            [StatusCodes.Status429TooManyRequests] = "This client sent more requests than it may (a token bucket per client), or (type `computations-exhausted`) it already runs " +
+                "as many aggregate computations at once as one client may: a question not answered since the last write needs its sums computed. " +
+                "Retry after Retry-After; answers already computed are served meanwhile.",
+            [StatusCodes.Status503ServiceUnavailable] = "The database is unreachable, or (type `computations-busy`) every place for aggregate computations is taken: " +
+                "retry after Retry-After. Answers already computed are served meanwhile.",
         },
     };
 

@@ -40,7 +40,7 @@ internal static class RateLimits
                     return RateLimitPartition.GetNoLimiter("");
                 }
 
-                return RateLimitPartition.GetTokenBucketLimiter(PartitionKey(context), _ => new TokenBucketRateLimiterOptions
+                return RateLimitPartition.GetTokenBucketLimiter(ClientKey(context), _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = Math.Max(1, options.Burst),
                     TokensPerPeriod = Math.Max(1, options.PermitsPerSecond),
@@ -72,7 +72,8 @@ internal static class RateLimits
         return services;
     }
 
-    private static string PartitionKey(HttpContext context)
+    /// <summary>Who a request counts against: the token's client (or subject), else the remote address.</summary>
+    public static string ClientKey(HttpContext context)
     {
         var caller = Caller.From(context.User);
         if ((caller.Client ?? caller.Subject) is { } client)

@@ -217,11 +217,49 @@ public sealed class AggregatesTests(AggregatesFixture fixture) : IClassFixture<A
     [InlineData("scope=both")]
     [InlineData("level=village")]
     [InlineData("kind=x")]
+    [InlineData("region=99")]
+    [InlineData("region=141122999")]
+    [InlineData("year=0")]
+    [InlineData("year=99999")]
+    [InlineData("year=2018")]
+    [InlineData("fromYear=1000")]
+    [InlineData("fromYear=2021&toYear=2101")]
     public async Task A_bad_aggregate_query_is_400(string query)
     {
         var problem = await (await _client.GetAsync("/v1/aggregates?" + query)).AssertProblemAsync(400);
         Assert.NotNull(problem["parameter"]);
         await (await _client.GetAsync("/v1/aggregates/outcomes?" + query)).AssertProblemAsync(400);
+    }
+
+    [Fact]
+    public async Task The_applicant_column_is_for_outcomes_only()
+    {
+        var problem = await (await _client.GetAsync("/v1/aggregates?applicant=naturalPerson")).AssertProblemAsync(400);
+        Assert.Equal("applicant", (string)problem["parameter"]!);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/v1/aggregates/outcomes?applicant=naturalPerson")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("text/csv", true)]
+    [InlineData("text/csv;q=0.5, application/json", false)]
+    [InlineData("application/json;q=0.4, text/csv;q=0.9", true)]
+    [InlineData("text/csv, application/json", true)]
+    [InlineData("application/json, text/csv", false)]
+    [InlineData("text/csv, */*", true)]
+    [InlineData("*/*;q=0.8, text/csv;q=0.5", false)]
+    [InlineData("text/*", true)]
+    [InlineData("text/csv;q=0", false)]
+    [InlineData("*/*", false)]
+    public async Task The_accept_header_chooses_csv_by_its_q_values(string accept, bool csv)
+    {
+        foreach (var path in new[] { "/v1/aggregates?year=2023&groupBy=province", "/v1/aggregates/outcomes?year=2023" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+            var response = await _client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(csv ? "text/csv" : "application/json", response.Content.Headers.ContentType!.MediaType);
+        }
     }
 
     [Fact]

@@ -69,6 +69,8 @@ public sealed class ListReportsTests(ListReportsFixture fixture) : IClassFixture
     [InlineData("limit=501")]
     [InlineData("cursor=nonsense!")]
     [InlineData("region=abc")]
+    [InlineData("region=99")]
+    [InlineData("region=141122999")]
     [InlineData("year=twenty")]
     [InlineData("level=village")]
     public async Task A_bad_query_is_400(string query)

@@ -21,8 +21,42 @@ internal static class AggregateExecution
     /// <summary>Dashboards revalidate on every use; the ETag makes an unchanged answer a cheap 304.</summary>
     public const string CacheControl = "no-cache";
 
-    public static bool WantsCsv(AggregateRequest request) =>
-        request.Accept?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true;
+    /// <summary>
+    /// CSV when the Accept header prefers text/csv to application/json by its q-values (RFC 9110 §12.5.1): the
+    /// most specific range that matches each type gives its q; on a tie the type named first wins, and a type
+    /// named explicitly beats one reached only through a wildcard.
+    /// </summary>
+    public static bool WantsCsv(AggregateRequest request)
+    {
+        if (string.IsNullOrEmpty(request.Accept) || !MediaTypeHeaderValue.TryParseList([request.Accept], out var ranges))
+        {
+            return false;
+        }
+
+        var csv = Preference(ranges, "text", "csv");
+        var json = Preference(ranges, "application", "json");
+        return csv.Quality > 0 && (csv.Quality > json.Quality
+            || (csv.Quality == json.Quality && (csv.Specificity > json.Specificity || (csv.Specificity == json.Specificity && csv.Position < json.Position))));
+    }
+
+    private static (double Quality, int Specificity, int Position) Preference(IList<MediaTypeHeaderValue> ranges, string type, string subtype)
+    {
+        (double Quality, int Specificity, int Position) best = (0, -1, int.MaxValue);
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var range = ranges[i];
+            var specificity = range.MatchesAllTypes ? 0
+                : !range.Type.Equals(type, StringComparison.OrdinalIgnoreCase) ? -1
+                : range.MatchesAllSubTypes ? 1
+                : range.SubType.Equals(subtype, StringComparison.OrdinalIgnoreCase) ? 2 : -1;
+            if (specificity > best.Specificity)
+            {
+                best = (range.Quality ?? 1.0, specificity, i);
+            }
+        }
+
+        return best;
+    }
 
     /// <summary>
     /// Checks the query, answers 304 when the client's copy is current, otherwise the rendered answer of the
@@ -32,7 +66,8 @@ internal static class AggregateExecution
         AggregateRequest request, ReportsDbContext db, HttpContext context, AggregateAnswerCache cache,
         Func<AggregateFilter, List<AggregateRow>, AggregateAnswer> render, CancellationToken cancellationToken)
     {
-        if (!AggregateFilter.TryParse(request, out var filter, out var error))
+        var outcomes = context.Request.Path.Value?.EndsWith("/outcomes", StringComparison.Ordinal) == true;
+        if (!AggregateFilter.TryParse(request, context.RequestServices.GetRequiredService<Regions.RegionDirectory>(), outcomes, out var filter, out var error))
         {
             return TypedResults.Problem(title: "Invalid query", detail: error.Detail, statusCode: StatusCodes.Status400BadRequest,
                 extensions: new Dictionary<string, object?> { ["parameter"] = error.Parameter });

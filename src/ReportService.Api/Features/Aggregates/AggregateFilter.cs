@@ -24,11 +24,28 @@ internal sealed record AggregateFilter(
 {
     public const int FirstYear = 2019;
 
-    /// <summary>Parses the query; on failure says which parameter is wrong and why.</summary>
-    public static bool TryParse(AggregateRequest request, out AggregateFilter filter, out (string Parameter, string Detail) error)
+    /// <summary>The last year a query may name: far enough for any dashboard, near enough to catch a mistyped year.</summary>
+    public const int LastYear = 2100;
+
+    /// <summary>
+    /// Parses the query; on failure says which parameter is wrong and why. A region must exist in
+    /// <paramref name="regions"/>; <paramref name="outcomes"/> says whether the applicant column applies.
+    /// </summary>
+    public static bool TryParse(
+        AggregateRequest request, Statutory.Validation.IRegionDirectory regions, bool outcomes,
+        out AggregateFilter filter, out (string Parameter, string Detail) error)
     {
         filter = null!;
         error = default;
+        foreach (var (name, value) in new[] { ("year", request.Year), ("fromYear", request.FromYear), ("toYear", request.ToYear) })
+        {
+            if (value is < FirstYear or > LastYear)
+            {
+                error = (name, $"{name} must be a report year from {FirstYear} to {LastYear}; {value} is not.");
+                return false;
+            }
+        }
+
         int? from = request.FromYear, to = request.ToYear;
         if (request.Year is { } year)
         {
@@ -53,6 +70,12 @@ internal sealed record AggregateFilter(
             if (!RegionCode.TryNormalize(region, out var normalized))
             {
                 error = ("region", "region must be a 2, 4, 6 or 9 digit region code.");
+                return false;
+            }
+
+            if (!regions.Exists(normalized))
+            {
+                error = ("region", $"region {region} is not in the division reference (GET /v1/regions lists the codes).");
                 return false;
             }
 
@@ -106,6 +129,12 @@ internal sealed record AggregateFilter(
         }
 
         var applicant = Table3.Columns[Table3.TotalColumn];
+        if (request.Applicant is not null && !outcomes)
+        {
+            error = ("applicant", "applicant chooses the column of /v1/aggregates/outcomes; /v1/aggregates sums every column, so it takes none.");
+            return false;
+        }
+
         if (request.Applicant is { } applicantText)
         {
             if (Table3.Columns.FirstOrDefault(c => c.Key == applicantText) is not { } column)

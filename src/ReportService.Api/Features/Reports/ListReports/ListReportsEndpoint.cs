@@ -18,7 +18,7 @@ internal static class ListReportsEndpoint
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     internal static async Task<Results<Ok<ListReportsResponse>, ProblemHttpResult>> HandleAsync(
-        [AsParameters] ListReportsRequest request, ReportsDbContext db, CancellationToken cancellationToken)
+        [AsParameters] ListReportsRequest request, ReportsDbContext db, Regions.RegionDirectory regions, CancellationToken cancellationToken)
     {
         var limit = request.Limit ?? ListReportsRequest.DefaultLimit;
         if (limit is < 1 or > ListReportsRequest.MaxLimit)
@@ -43,6 +43,11 @@ internal static class ListReportsEndpoint
             if (!RegionCode.TryNormalize(region, out var prefix))
             {
                 return BadQuery("region", "region must be a 2, 4, 6 or 9 digit region code.");
+            }
+
+            if (!regions.Exists(prefix))
+            {
+                return BadQuery("region", $"region {region} is not in the division reference (GET /v1/regions lists the codes).");
             }
 
             query = query.Where(r => r.RegionCode.StartsWith(prefix));

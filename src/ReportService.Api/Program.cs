@@ -9,6 +9,13 @@ using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Validation;
 
+// `--help`: the usage, before anything starts (with --mint-token: the token options).
+if (CommandLine.WantsHelp(args))
+{
+    Console.Out.WriteLine(args.Contains(MintTokenCommand.Argument) ? CommandLine.MintTokenUsage : CommandLine.Usage);
+    return 0;
+}
+
 // `--migrate`: migrate the database and exit (the Helm migration Job); kept out of the configuration's arguments.
 var migrateOnly = args.Contains(MigrateCommand.Argument);
 // `--mint-token ...`: print a development token signed with Auth:SigningKey and exit.

@@ -42,7 +42,7 @@ public sealed class ListReportsTests(ListReportsFixture fixture) : IClassFixture
     {
         var body = await (await _client.GetAsync($"/v1/reports?{query}&limit=500")).ReadObjectAsync();
         Assert.Equal(expected, body["items"]!.AsArray().Count);
-        Assert.Null(body["nextCursor"]);
+        Assert.False(body.ContainsKey("nextCursor"));
     }
 
     [Fact]

@@ -20,6 +20,8 @@ public sealed class RegionsTests(ServiceFactory factory) : IClassFixture<Service
         Assert.Equal(name, (string)region["name"]!);
         Assert.Equal(level, (string)region["level"]!);
         Assert.Equal(parent, (string?)region["parent"]?["code"]);
+        // Absent, not null: the schema says object-or-absent.
+        Assert.Equal(parent is not null, region.ContainsKey("parent"));
     }
 
     [Fact]
@@ -40,6 +42,7 @@ public sealed class RegionsTests(ServiceFactory factory) : IClassFixture<Service
     {
         var list = await (await _client.GetAsync("/v1/regions")).ReadObjectAsync();
         Assert.Equal(31, list["items"]!.AsArray().Count);
+        Assert.False(list.ContainsKey("parent"));
     }
 
     [Theory]

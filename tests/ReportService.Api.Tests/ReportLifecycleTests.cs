@@ -198,6 +198,15 @@ public sealed class ReportLifecycleTests(ServiceFactory factory) : IClassFixture
         var id = await _client.SubmitAcceptedAsync(report);
 
         await (await _client.CorrectAsync(id, report, null)).AssertProblemAsync(428);
+        foreach (var unquoted in new[] { "1", "W/1", "revision 1" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/reports/{id}") { Content = Http.Json(report) };
+            request.Headers.TryAddWithoutValidation("If-Match", unquoted);
+            var problem = await (await _client.SendAsync(request)).AssertProblemAsync(400);
+            Assert.Equal("If-Match", (string)problem["parameter"]!);
+            Assert.Contains("quotes included", (string)problem["detail"]!, StringComparison.Ordinal);
+        }
+
         Assert.Equal(HttpStatusCode.OK, (await _client.CorrectAsync(id, report, "\"1\"")).StatusCode);
         await (await _client.CorrectAsync(id, report, "\"1\"")).AssertProblemAsync(412);
         Assert.Equal(2, await CountAsync("report_revisions", (string)report["agency"]!["creditCode"]!));

@@ -28,6 +28,7 @@ public sealed class GetRegionResponse
     public required RegionLevel Level { get; init; }
 
     /// <summary>The region one level up; absent for a province.</summary>
+[System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public RegionSummary? Parent { get; init; }
 
     /// <summary>The regions one level down.</summary>
@@ -38,6 +39,7 @@ public sealed class GetRegionResponse
 public sealed class ListRegionsResponse
 {
     /// <summary>The parent asked for, normalised; absent for the list of provinces.</summary>
+[System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Parent { get; init; }
 
     /// <summary>The regions, by code.</summary>

@@ -108,7 +108,9 @@ internal static class OperationNotes
             RequestBody = ReportBody + " The identity (agency.creditCode, year, agency.scope) must stay that of the report.",
             RequestHeaders =
             [
-                new("If-Match", "The ETag of the revision this correction applies to (from GET /v1/reports/{id}): 428 without it, 412 when it is no longer current.", Required: true),
+                new("If-Match", "The ETag of the revision this correction applies to (from GET /v1/reports/{id}), quotes included (`\"3\"`): " +
+                    "428 without it, 400 when it is not a quoted entity tag, 412 when it is no longer current. Needed for every correction; " +
+                    "not marked required so that clients can send the request whose 428 the document describes.", Required: false),
             ],
             ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>> { [StatusCodes.Status200OK] = [RevisionETag] },
             Responses = new Dictionary<int, string>

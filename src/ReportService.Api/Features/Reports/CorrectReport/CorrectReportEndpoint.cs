@@ -37,6 +37,16 @@ internal static class CorrectReportEndpoint
     {
         var language = Languages.Preferred(context.Request);
         var ifMatch = context.Request.GetTypedHeaders().IfMatch;
+        if (ifMatch.Count == 0 && context.Request.Headers.IfMatch.Count > 0)
+        {
+            // RFC 9110 §8.8.3: an entity tag is quoted. `If-Match: 3` is a malformed request, not a missing precondition.
+            return TypedResults.Problem(
+                title: "If-Match is not an entity tag",
+                detail: "If-Match must be the ETag exactly as GET " + ReportRecords.Location(id) + " sent it, quotes included (for example \"3\").",
+                statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["parameter"] = "If-Match" });
+        }
+
         if (ifMatch.Count == 0)
         {
             return TypedResults.Problem(

@@ -9,6 +9,7 @@ public sealed class ListReportsResponse
     public required IReadOnlyList<ListReportsItem> Items { get; init; }
 
     /// <summary>Pass as <c>cursor</c> to get the next page; absent on the last page.</summary>
+[System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? NextCursor { get; init; }
 }
 

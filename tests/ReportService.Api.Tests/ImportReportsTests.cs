@@ -100,13 +100,33 @@ public sealed class ImportReportsTests(ServiceFactory factory) : IClassFixture<S
     [Fact]
     public async Task A_batch_that_is_not_ndjson_is_415()
     {
-        await (await _client.PostAsync(Route, Http.Json(Seeds.Utf8("002")))).AssertProblemAsync(415);
+        var named = await (await _client.PostAsync(Route, Http.Json(Seeds.Utf8("002")))).AssertProblemAsync(415);
+        Assert.Equal(["application/x-ndjson", "application/jsonl", "application/json-seq"], named["accepted"]!.AsArray().Select(t => (string)t!));
     }
 
-    [Fact]
-    public async Task An_empty_batch_answers_no_lines()
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n\n  \r\n")]
+    public async Task A_batch_without_a_report_is_400_and_stores_nothing(string body)
     {
-        var body = await (await _client.PostAsync(Route, Ndjson([]))).ReadObjectAsync();
-        Assert.Empty(body["lines"]!.AsArray());
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
+        var problem = await (await _client.PostAsync(Route, content)).AssertProblemAsync(400);
+        Assert.Contains("no report", (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("application/jsonl", "")]
+    [InlineData("application/json-seq", "\u001e")]
+    public async Task Json_lines_and_json_text_sequences_are_imported_like_ndjson(string mediaType, string recordStart)
+    {
+        var reports = new[] { Report(50 + recordStart.Length), Report(60 + recordStart.Length) };
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(string.Concat(reports.Select(r => recordStart + r.ToJsonString() + "\n"))));
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        var response = await _client.PostAsync(Route, content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.ReadObjectAsync();
+        Assert.Equal(2, (int)answer["accepted"]!);
     }
 }

@@ -146,7 +146,9 @@ public sealed class ValidateReportTests(ServiceFactory factory) : IClassFixture<
     [InlineData("application/xml")]
     public async Task A_body_that_is_not_declared_json_is_415(string mediaType)
     {
-        await (await ValidateAsync(Http.Json(Seeds.Utf8("002"), mediaType))).AssertProblemAsync(415);
+        var problem = await (await ValidateAsync(Http.Json(Seeds.Utf8("002"), mediaType))).AssertProblemAsync(415);
+        Assert.Equal(["application/json"], problem["accepted"]!.AsArray().Select(t => (string)t!));
+        Assert.Contains("application/json", (string)problem["detail"]!, StringComparison.Ordinal);
     }
 
     [Fact]

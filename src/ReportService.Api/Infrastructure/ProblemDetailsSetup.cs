@@ -10,12 +10,23 @@ namespace ReportService.Api.Infrastructure;
 
 internal static class ProblemDetailsSetup
 {
+    private static readonly string[] JsonOnly = ["application/json"];
+
     public static IServiceCollection AddReportServiceProblemDetails(this IServiceCollection services)
     {
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && !context.ProblemDetails.Extensions.ContainsKey("accepted"))
+            {
+                // Routing refuses a media type that no endpoint accepts before any handler runs: name what would be accepted.
+                var accepted = context.HttpContext.Request.Path.StartsWithSegments(Features.Reports.ReportsEndpoints.Prefix + Features.Reports.ImportReports.ImportReportsEndpoint.Route)
+                    ? Features.Reports.ImportReports.ImportReportsEndpoint.AcceptedMediaTypes
+                    : JsonOnly;
+                context.ProblemDetails.Detail ??= "Send the body as " + string.Join(", ", accepted) + ".";
+                context.ProblemDetails.Extensions["accepted"] = accepted;
+            }
         });
         // After the framework's writer, which only writes when Accept allows JSON: errors are problem+json whatever the Accept.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, AnyAcceptProblemDetailsWriter>());

@@ -28,6 +28,8 @@ internal sealed class ReportBody
     /// <summary>The body as received.</summary>
     public byte[] Utf8 { get; }
 
+    private static readonly string[] AcceptedMediaTypes = ["application/json"];
+
     public static async ValueTask<ReportBody> BindAsync(HttpContext context)
     {
         var request = context.Request;
@@ -35,8 +37,9 @@ internal sealed class ReportBody
         {
             return Fail(TypedResults.Problem(
                 title: "Unsupported media type",
-                detail: "Send the report as application/json (UTF-8).",
-                statusCode: StatusCodes.Status415UnsupportedMediaType));
+                detail: "Send the report as application/json (UTF-8)" + (string.IsNullOrEmpty(request.ContentType) ? "; the request has no Content-Type." : $"; {request.ContentType} is not JSON."),
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                extensions: new Dictionary<string, object?> { ["accepted"] = AcceptedMediaTypes }));
         }
 
         if (request.ContentLength > RequestLimits.ReportBodyBytes)

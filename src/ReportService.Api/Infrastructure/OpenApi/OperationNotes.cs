@@ -125,10 +125,14 @@ internal static class OperationNotes
         {
             Localized = true,
             RequestBody = "NDJSON: one report JSON per line (UTF-8, `\\n` or `\\r\\n` line ends; blank lines are skipped), each as the body of a single submission. " +
-                "`application/jsonl` and `application/json-seq` are accepted as the same. At most 20,000 lines and 64 MiB; a line has at most 1 MiB.",
+                "`application/jsonl` is accepted as the same, and `application/json-seq` (RFC 7464: each record starts with RS, 0x1E). " +
+                "At most 20,000 lines and 64 MiB; a line has at most 1 MiB.",
             Responses = new Dictionary<int, string>
             {
                 [StatusCodes.Status200OK] = "Every non-blank line answered on its own, in order: accepted, rejected, duplicate or forbidden. 200 whatever the mix.",
+                [StatusCodes.Status400BadRequest] = "The body holds no report (empty, or blank lines only). A line that is not a report is not a 400: " +
+                    "it is answered `rejected` in the 200. Nothing was stored.",
+                [StatusCodes.Status415UnsupportedMediaType] = "The body is not `application/x-ndjson`, `application/jsonl` or `application/json-seq`; `accepted` lists them.",
             },
         },
         ["ListReports"] = new()

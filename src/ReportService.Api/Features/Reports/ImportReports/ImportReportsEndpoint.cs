@@ -22,7 +22,7 @@ internal static class ImportReportsEndpoint
 
     public const int MaxLines = 20_000;
 
-    private static readonly string[] MediaTypes = ["application/x-ndjson", "application/jsonl", "application/json-seq"];
+    public static readonly string[] AcceptedMediaTypes = ["application/x-ndjson", "application/jsonl", "application/json-seq"];
 
     public static RouteHandlerBuilder MapImportReports(this IEndpointRouteBuilder reports) =>
         reports.MapPost(Route, HandleAsync)
@@ -33,7 +33,7 @@ internal static class ImportReportsEndpoint
                 "or what is wrong with its JSON), duplicate (the agency already has that report) or forbidden (the token does not grant " +
                 "the line's agency). Accepted lines are stored " +
                 "together; the answer is 200 whatever the mix. Corrections are not imported: use PUT.")
-            .Accepts<Report>("application/x-ndjson")
+            .Accepts<Report>(AcceptedMediaTypes[0], AcceptedMediaTypes[1..])
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -46,10 +46,12 @@ internal static class ImportReportsEndpoint
     {
         var request = context.Request;
         var mediaType = request.ContentType?.Split(';', 2)[0].Trim() ?? "";
-        if (!MediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        if (!AcceptedMediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
         {
             return TypedResults.Problem(title: "Unsupported media type",
-                detail: "Send one report per line as application/x-ndjson (UTF-8).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+                detail: "Send one report per line (UTF-8) as " + string.Join(", ", AcceptedMediaTypes) + $"; {(mediaType.Length == 0 ? "no Content-Type" : mediaType)} is none of them.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                extensions: new Dictionary<string, object?> { ["accepted"] = AcceptedMediaTypes });
         }
 
         if (request.ContentLength > MaxBodyBytes)
@@ -65,6 +67,12 @@ internal static class ImportReportsEndpoint
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return TooLarge();
+        }
+
+        if (lines.Count == 0)
+        {
+            return TypedResults.Problem(title: "Empty batch",
+                detail: "The body holds no report: send one report JSON per line.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         if (lines.Count > MaxLines)
@@ -244,7 +252,8 @@ internal static class ImportReportsEndpoint
         void Add(ReadOnlySequence<byte> line)
         {
             number++;
-            var bytes = line.ToArray().AsSpan().TrimEnd((byte)'\r');
+            // application/json-seq (RFC 7464) starts each record with RS (0x1E); it is never part of a JSON text.
+            var bytes = line.ToArray().AsSpan().TrimEnd((byte)'\r').TrimStart((byte)0x1E);
             if (!bytes.Trim(" \t"u8).IsEmpty)
             {
                 lines.Add((number, bytes.ToArray()));

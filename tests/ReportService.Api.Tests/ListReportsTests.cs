@@ -64,6 +64,35 @@ public sealed class ListReportsTests(ListReportsFixture fixture) : IClassFixture
         Assert.Equal(seen.Count, seen.Distinct().Count());
     }
 
+    [Fact]
+    public async Task A_filtered_list_pages_through_its_own_reports_and_its_cursor_refuses_other_filters()
+    {
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var body = await (await _client.GetAsync($"/v1/reports?year=2023&region=14&limit=1{(cursor is null ? "" : "&cursor=" + cursor)}")).ReadObjectAsync();
+            seen.AddRange(body["items"]!.AsArray().Select(i => (string)i!["id"]!));
+            cursor = (string?)body["nextCursor"];
+            if (cursor is not null)
+            {
+                // Alone, or with other filters, the cursor would widen or change the list: refused, not followed.
+                foreach (var other in new[] { "", "year=2023&", "year=2022&region=14&", "year=2023&region=1411&", "year=2023&region=14&scope=agency&" })
+                {
+                    var problem = await (await _client.GetAsync($"/v1/reports?{other}limit=1&cursor={cursor}")).AssertProblemAsync(400);
+                    Assert.Equal("cursor", (string)problem["parameter"]!);
+                }
+
+                // The same filters in another form (a six-digit province code) are the same filters.
+                Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/v1/reports?region=140000&year=2023&limit=1&cursor={cursor}")).StatusCode);
+            }
+        }
+        while (cursor is not null);
+
+        Assert.Equal(4, seen.Count);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
     [Theory]
     [InlineData("limit=0")]
     [InlineData("limit=501")]

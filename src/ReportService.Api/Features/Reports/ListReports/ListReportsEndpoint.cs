@@ -27,15 +27,18 @@ internal static class ListReportsEndpoint
         }
 
         Guid? after = null;
+        byte[]? cursorFilters = null;
         if (request.Cursor is { } cursor)
         {
-            if (!Cursors.TryDecode(cursor, out var id))
+            if (!Cursors.TryDecode(cursor, out var id, out cursorFilters))
             {
                 return BadQuery("cursor", "cursor is not a nextCursor of this API.");
             }
 
             after = id;
         }
+
+        string? regionPrefix = null;
 
         var query = db.Reports.AsNoTracking();
         if (request.Region is { } region)
@@ -50,6 +53,7 @@ internal static class ListReportsEndpoint
                 return BadQuery("region", $"region {region} is not in the division reference (GET /v1/regions lists the codes).");
             }
 
+            regionPrefix = prefix;
             query = query.Where(r => r.RegionCode.StartsWith(prefix));
         }
 
@@ -83,6 +87,13 @@ internal static class ListReportsEndpoint
             query = query.Where(r => r.CreditCode == creditCode);
         }
 
+        var fingerprint = Cursors.Fingerprint(request, regionPrefix);
+        if (cursorFilters is not null && !cursorFilters.AsSpan().SequenceEqual(fingerprint))
+        {
+            return BadQuery("cursor", "This cursor belongs to a list with other filters: send it with exactly the year, region, level, " +
+                "scope and creditCode of the request that returned it (a cursor alone does not carry them).");
+        }
+
         if (after is { } last)
         {
             query = query.Where(r => r.Id.CompareTo(last) > 0);
@@ -108,7 +119,7 @@ internal static class ListReportsEndpoint
         return TypedResults.Ok(new ListReportsResponse
         {
             Items = items,
-            NextCursor = page.Count > limit ? Cursors.Encode(items[^1].Id) : null,
+            NextCursor = page.Count > limit ? Cursors.Encode(items[^1].Id, fingerprint) : null,
         });
     }
 
@@ -117,23 +128,37 @@ internal static class ListReportsEndpoint
         extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
 }
 
-/// <summary>Opaque cursors: the last id of a page, base64url.</summary>
+/// <summary>
+/// Opaque cursors: the last id of a page and a fingerprint of the filters it was issued for, base64url. A cursor
+/// sent with other filters (or with none, which would silently widen the list) is refused rather than followed.
+/// </summary>
 internal static class Cursors
 {
-    public static string Encode(Guid id) => Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Encode(id.ToByteArray(bigEndian: true));
+    private const int FingerprintBytes = 8;
 
-    public static bool TryDecode(string cursor, out Guid id)
+    /// <summary>The filters a page was asked with, normalised, as the fingerprint's input.</summary>
+    public static byte[] Fingerprint(ListReportsRequest request, string? regionPrefix) =>
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\u001f',
+            request.Year?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", regionPrefix ?? "",
+            request.Level ?? "", request.Scope ?? "", request.CreditCode ?? "")))[..FingerprintBytes];
+
+    public static string Encode(Guid id, byte[] fingerprint) =>
+        Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Encode([.. id.ToByteArray(bigEndian: true), .. fingerprint]);
+
+    public static bool TryDecode(string cursor, out Guid id, out byte[] fingerprint)
     {
         id = Guid.Empty;
+        fingerprint = [];
         try
         {
             var bytes = Microsoft.AspNetCore.WebUtilities.Base64UrlTextEncoder.Decode(cursor);
-            if (bytes.Length != 16)
+            if (bytes.Length != 16 + FingerprintBytes)
             {
                 return false;
             }
 
-            id = new Guid(bytes, bigEndian: true);
+            id = new Guid(bytes.AsSpan(0, 16), bigEndian: true);
+            fingerprint = bytes[16..];
             return true;
         }
         catch (FormatException)

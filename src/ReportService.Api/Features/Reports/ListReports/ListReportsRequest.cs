@@ -21,7 +21,7 @@ internal sealed class ListReportsRequest
     /// <summary>统一社会信用代码.</summary>
     public string? CreditCode { get; init; }
 
-    /// <summary>The <c>nextCursor</c> of the previous page.</summary>
+    /// <summary>The <c>nextCursor</c> of the previous page, sent with the same filters as that page (other filters: 400).</summary>
     public string? Cursor { get; init; }
 
     /// <summary>Page size, 1 to 500 (default 50).</summary>

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 using ReportService.Api.Features.Regions;
 
@@ -145,7 +147,9 @@ internal sealed partial class DatabaseMigrator(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<ReportsDbContext>();
-                if (!(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+                // Asking an empty database for its applied migrations makes EF log a failed command at Error level.
+                if (await db.GetService<IHistoryRepository>().ExistsAsync(cancellationToken)
+                    && !(await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
                 {
                     state.MarkMigrated();
                     return;
@@ -183,6 +187,14 @@ internal sealed partial class DatabaseMigrator(
     /// </summary>
     internal static async Task MigrateAndSeedAsync(ReportsDbContext db, RegionDirectory regions, CancellationToken cancellationToken)
     {
+        // EF reads the history table before it creates it, and logs that failed read at Error level on every first start
+        // (the provider then creates it): create it first, with the provider's own script, so a first start logs no error.
+        // (A database that does not exist yet is created by MigrateAsync, which then knows there is no history to read.)
+        if (await db.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>().ExistsAsync(cancellationToken))
+        {
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         await RegionSeeder.SeedAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), regions, cancellationToken);

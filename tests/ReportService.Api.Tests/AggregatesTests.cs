@@ -231,6 +231,18 @@ public sealed class AggregatesTests(AggregatesFixture fixture) : IClassFixture<A
         await (await _client.GetAsync("/v1/aggregates/outcomes?" + query)).AssertProblemAsync(400);
     }
 
+    [Theory]
+    [InlineData("/v1/aggregates?year=abc", "year")]
+    [InlineData("/v1/aggregates/outcomes?fromYear=1e3", "fromYear")]
+    [InlineData("/v1/reports?year=twenty", "year")]
+    [InlineData("/v1/reports?limit=many", "limit")]
+    public async Task A_value_that_is_not_a_number_is_400_naming_its_parameter(string url, string parameter)
+    {
+        var problem = await (await _client.GetAsync(url)).AssertProblemAsync(400);
+        Assert.Equal(parameter, (string)problem["parameter"]!);
+        Assert.Contains("whole number", (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_applicant_column_is_for_outcomes_only()
     {

@@ -140,7 +140,17 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
         schema.Description = "An RFC 9457 problem (`application/problem+json`). Every error of this API has this shape, " +
             "with the `traceId` of the request; some problems add members of their own (named in the response's description).";
         var properties = schema.Properties!;
-        Describe("type", "A URI reference that identifies the problem type; `https://report-service/problems/…` for this API's own problems.");
+        Describe("type", "A URI reference that identifies the problem type. This API's own types are `https://report-service/problems/` followed by: " +
+            "`rule-violations` (422: the report breaks rules of severity error; `violations` lists them), " +
+            "`identity-changed` (422: a correction names another agency, year or scope), " +
+            "`idempotency-key-reused` (422: an Idempotency-Key first used with another body), " +
+            "`duplicate-report` (409: the agency already has a report for that year and scope; `existing` links it), " +
+            "`scope-missing` (403: the token lacks the scope the operation needs), " +
+            "`agency-not-granted` (403: the token does not grant the report's agency), " +
+            "`rate-limited` (429: the client's request rate), " +
+            "`computations-exhausted` (429: the client runs its share of aggregate computations), " +
+            "`computations-busy` (503: every place for aggregate computations is taken). " +
+            "Other problems use the RFC 9110 section of their status.");
         Describe("title", "A short, human-readable summary of the problem type.");
         Describe("status", "The HTTP status code.");
         Describe("detail", "What went wrong in this occurrence, for a person to read.");

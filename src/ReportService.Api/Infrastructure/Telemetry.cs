@@ -18,13 +18,6 @@ internal static class Telemetry
 {
     public const string Name = "ReportService";
 
-    /// <summary>Meters of the framework that no instrumentation package adds (routing, diagnostics, rate limiting).</summary>
-    public static readonly string[] FrameworkMeters =
-    [
-        "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics",
-        "Microsoft.AspNetCore.RateLimiting",
-    ];
-
     private static readonly Meter Meter = new(Name);
 
     /// <summary>The service's own spans (the group-commit writes of submissions, ADR 10).</summary>
@@ -83,7 +76,7 @@ internal static class Telemetry
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation()
-                    .AddNpgsqlInstrumentation().AddMeter(FrameworkMeters).AddMeter(Name);
+                    .AddNpgsqlInstrumentation().AddMeter(Name);
                 if (export)
                 {
                     metrics.AddOtlpExporter();

@@ -2,30 +2,21 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using Npgsql;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace ReportService.Api.Infrastructure;
 
 /// <summary>
-/// Traces and metrics through the OpenTelemetry SDK, wired by hand because OpenTelemetry.Extensions.Hosting
-/// and the instrumentation packages are not served here (ADR 2). The framework's own sources carry the
-/// instrumentation: ASP.NET Core ("Microsoft.AspNetCore" spans, hosting and Kestrel meters), Npgsql
-/// ("Npgsql" spans and meter), HttpClient ("System.Net.Http") and the runtime ("System.Runtime" meter).
-/// Export is OTLP, configured by the standard OTEL_* variables, and on only when an endpoint is set.
+/// Traces and metrics through <c>AddOpenTelemetry()</c> (OpenTelemetry.Extensions.Hosting) and the instrumentation
+/// packages: ASP.NET Core (request spans, hosting and Kestrel meters), HttpClient, the runtime and Npgsql (SQL spans
+/// and meter), plus the service's own source and meter. Export is OTLP, configured by the standard OTEL_* settings,
+/// and on only when an endpoint is set. Spans are recorded only when something takes them (ADR 2).
 /// </summary>
 internal static class Telemetry
 {
     public const string Name = "ReportService";
-
-    public static readonly string[] ActivitySources = ["Microsoft.AspNetCore", "Npgsql", "System.Net.Http", Name];
-
-    public static readonly string[] Meters =
-    [
-        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
-        "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting",
-        "System.Net.Http", "System.Runtime", "Npgsql", Name,
-    ];
 
     private static readonly Meter Meter = new(Name);
 
@@ -75,34 +66,57 @@ internal static class Telemetry
     public static IServiceCollection AddReportServiceTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var export = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var resource = ResourceBuilder.CreateDefault().AddService(configuration["OTEL_SERVICE_NAME"] ?? "report-service",
-            serviceVersion: typeof(Telemetry).Assembly.GetName().Version?.ToString());
-        services.AddSingleton(provider =>
-        {
-            // Spans are recorded only when something takes them (the OTLP exporter, or a processor registered
-            // in DI): an unexported span still costs every request and every SQL command its allocations.
-            var processors = provider.GetServices<BaseProcessor<Activity>>().ToList();
-            var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource);
-            if (!export && processors.Count == 0)
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? "report-service",
+                serviceVersion: typeof(Telemetry).Assembly.GetName().Version?.ToString()))
+            .WithTracing(tracing =>
             {
-                return tracing.Build();
-            }
-
-            tracing.AddSource(ActivitySources);
-            foreach (var processor in processors)
+                tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddNpgsql().AddSource(Name);
+                if (export)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation()
+                    .AddNpgsqlInstrumentation().AddMeter(Name);
+                if (export)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        // Processors registered in DI (a test's collector) take the spans too.
+        services.ConfigureOpenTelemetryTracerProvider((provider, tracing) =>
+        {
+            foreach (var processor in provider.GetServices<BaseProcessor<Activity>>())
             {
                 tracing.AddProcessor(processor);
             }
-
-            return (export ? tracing.AddOtlpExporter() : tracing).Build();
         });
-        services.AddSingleton(_ =>
-        {
-            var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(Meters);
-            return (export ? metrics.AddOtlpExporter() : metrics).Build();
-        });
+        RecordSpansOnlyWhenTaken(services, export);
         return services;
     }
+
+    /// <summary>
+    /// The SDK's tracer provider listens to its sources and instruments whether or not anything takes the spans:
+    /// every request, HttpClient call and SQL command would allocate and fill a span nobody reads. Unless the
+    /// OTLP exporter is on or a processor is registered in DI (a test's collector), the host gets a provider
+    /// that listens to nothing instead, and the instrumentations are never created. The decision waits for the
+    /// service provider because processors may be registered after this method runs.
+    /// </summary>
+    private static void RecordSpansOnlyWhenTaken(IServiceCollection services, bool export)
+    {
+        var sdk = services.Last(d => d.ServiceType == typeof(TracerProvider));
+        var build = sdk.ImplementationFactory
+            ?? throw new InvalidOperationException("OpenTelemetry registered its TracerProvider without a factory; the tracing gate cannot wrap it.");
+        services.Remove(sdk);
+        services.AddSingleton<TracerProvider>(provider =>
+            export || provider.GetServices<BaseProcessor<Activity>>().Any() ? (TracerProvider)build(provider) : new Untaken());
+    }
+
+    /// <summary>A tracer provider that listens to no source: no span is started, none is recorded.</summary>
+    private sealed class Untaken : TracerProvider;
 
     /// <summary>Builds the providers at start-up so that the first request is traced too; the host disposes them (flush) at shutdown.</summary>
     public static WebApplication UseReportServiceTelemetry(this WebApplication app)

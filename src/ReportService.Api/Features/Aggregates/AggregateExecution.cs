@@ -63,10 +63,9 @@ internal static class AggregateExecution
     /// current data version: from <paramref name="cache"/> or, on a miss, <paramref name="render"/> over the sums.
     /// </summary>
     public static async Task<IResult> AnswerAsync(
-        AggregateRequest request, ReportsDbContext db, HttpContext context, AggregateAnswerCache cache,
+        AggregateRequest request, bool outcomes, ReportsDbContext db, HttpContext context, AggregateAnswerCache cache,
         Func<AggregateFilter, List<AggregateRow>, AggregateAnswer> render, CancellationToken cancellationToken)
     {
-        var outcomes = context.Request.Path.Value?.EndsWith("/outcomes", StringComparison.Ordinal) == true;
         if (!AggregateFilter.TryParse(request, context.RequestServices.GetRequiredService<Regions.RegionDirectory>(), outcomes, out var filter, out var error))
         {
             return TypedResults.Problem(title: "Invalid query", detail: error.Detail, statusCode: StatusCodes.Status400BadRequest,

@@ -23,7 +23,7 @@ internal static class QueryAggregatesEndpoint
         CancellationToken cancellationToken)
     {
         var csv = AggregateExecution.WantsCsv(request);
-        return await AggregateExecution.AnswerAsync(request, db, context, cache, (filter, rows) => csv
+        return await AggregateExecution.AnswerAsync(request, outcomes: false, db, context, cache, (filter, rows) => csv
             ? AggregateExecution.Csv(AggregateCsv.Aggregates(filter, rows, regions))
             : new AggregateAnswer(AggregateJson.Aggregates(rows, regions, AggregateExecution.JsonOptions(context)), AggregateExecution.JsonMediaType),
             cancellationToken);

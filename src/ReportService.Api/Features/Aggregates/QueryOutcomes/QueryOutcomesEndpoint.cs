@@ -25,7 +25,7 @@ internal static class QueryOutcomesEndpoint
         CancellationToken cancellationToken)
     {
         var csv = AggregateExecution.WantsCsv(request);
-        return await AggregateExecution.AnswerAsync(request, db, context, cache, (filter, rows) =>
+        return await AggregateExecution.AnswerAsync(request, outcomes: true, db, context, cache, (filter, rows) =>
         {
             var tidy = rows.SelectMany(row => Outcomes(row, filter, regions).Select(o => (row, o))).ToList();
             return csv

@@ -1,9 +1,8 @@
 using ReportService.Api.Features.Aggregates;
 using ReportService.Api.Features.Regions;
-using ReportService.Api.Features.Reports;
 using ReportService.Api.Features.Reports.SubmitReport;
-using ReportService.Api.Features.Rules;
 using ReportService.Api.Infrastructure;
+using ReportService.Api.Infrastructure.Endpoints;
 using ReportService.Api.Infrastructure.Security;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
@@ -48,6 +47,7 @@ if (!builder.Environment.IsDevelopment())
 
 builder.Services.AddReportServiceTelemetry(builder.Configuration);
 builder.Services.AddReportServiceProblemDetails();
+builder.Services.AddReportServiceEndpoints();
 builder.Services.AddReportServiceOpenApi();
 builder.Services.AddReportsDatabase();
 builder.Services.AddReportServiceAuth();
@@ -85,12 +85,10 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.UseRequestTimeouts();
+app.UseContentTypeRequired();
 
-app.MapReportsEndpoints();
-var publicData = app.MapGroup("").RequireAuthorization(Policies.ReadPublicData);
-publicData.MapRulesEndpoints();
-publicData.MapRegionsEndpoints();
-publicData.MapAggregatesEndpoints();
+// Every product endpoint is a FastEndpoints endpoint (Features/**); the probes stay plain routes.
+app.UseReportServiceEndpoints();
 app.MapHealthEndpoints();
 
 app.Run();

@@ -93,6 +93,22 @@ public sealed class AggregateFreshnessTests(ServiceFactory factory) : IClassFixt
         Assert.Equal(1, await CountAsync("1411"));
     }
 
+    private async Task<long> CountOnceAnsweredAsync(string query)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var response = await _client.GetAsync(query);
+            if (attempt < 50 && response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+            {
+                await Task.Delay(50);
+                continue;
+            }
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return N(Assert.Single((await response.ReadObjectAsync())["groups"]!.AsArray())!["reportCount"]!);
+        }
+    }
+
     private async Task<long> CountAsync(string query)
     {
         var response = await _client.GetAsync(query);
@@ -145,11 +161,14 @@ public sealed class AggregateFreshnessTests(ServiceFactory factory) : IClassFixt
         // stored out of order); after each acknowledged write, a new request must count it.
         const string query = "/v1/aggregates?region=141121103&year=2022";
         using var stop = new CancellationTokenSource();
-        var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        // The readers are other clients, and an answer refused by the computation budget (429/503, ADR 8) is
+        // asked again: the budget is not under test here, what an answer counts is.
+        var readers = Enumerable.Range(0, 4).Select(n => Task.Run(async () =>
         {
+            var reader = factory.CreateClient(ServiceFactory.Token(scopes: "reports:read", client: $"reader-{n}"));
             while (!stop.IsCancellationRequested)
             {
-                await CountAsync(query);
+                (await reader.GetAsync(query)).Dispose();
             }
         })).ToArray();
         try
@@ -157,7 +176,7 @@ public sealed class AggregateFreshnessTests(ServiceFactory factory) : IClassFixt
             for (var i = 1; i <= 12; i++)
             {
                 await _client.SubmitAcceptedAsync(ReportIn("141121103", 2022, 100 + i));
-                Assert.Equal(i, await CountAsync(query));
+                Assert.Equal(i, await CountOnceAnsweredAsync(query));
             }
         }
         finally

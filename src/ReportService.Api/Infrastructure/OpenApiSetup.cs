@@ -48,6 +48,7 @@ internal static class OpenApiSetup
             // Aggregate tables are built as JsonObject; ContractSchemaFilter gives them their shapes.
             options.MapType<JsonObject>(() => new OpenApiSchema { Type = JsonSchemaType.Object });
             options.SchemaFilter<ContractSchemaFilter>();
+            options.OperationFilter<EndpointDefinitionFilter>();
             options.OperationFilter<ContractOperationFilter>();
             options.DocumentFilter<ContractDocumentFilter>();
         });

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -22,7 +21,7 @@ internal static class ProblemDetailsSetup
             if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && !context.ProblemDetails.Extensions.ContainsKey("accepted"))
             {
                 // Routing refuses a media type that no endpoint accepts before any handler runs: name what would be accepted.
-                var accepted = context.HttpContext.Request.Path.StartsWithSegments(Features.Reports.ReportsEndpoints.Prefix + Features.Reports.ImportReports.ImportReportsEndpoint.Route)
+                var accepted = context.HttpContext.Request.Path.StartsWithSegments(Endpoints.ReportsGroup.Prefix + Features.Reports.ImportReports.ImportReportsEndpoint.Route)
                     ? Features.Reports.ImportReports.ImportReportsEndpoint.AcceptedMediaTypes
                     : JsonOnly;
                 context.ProblemDetails.Detail ??= "Send the body as " + string.Join(", ", accepted) + ".";
@@ -32,8 +31,6 @@ internal static class ProblemDetailsSetup
         // After the framework's writer, which only writes when Accept allows JSON: errors are problem+json whatever the Accept.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, AnyAcceptProblemDetailsWriter>());
         services.AddExceptionHandler<ClientErrorExceptionHandler>();
-        // A query value that does not bind (year=abc) throws, so that its 400 says which parameter and why instead of being bare.
-        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         return services;
     }
 }
@@ -96,40 +93,19 @@ internal sealed partial class ClientErrorExceptionHandler(IProblemDetailsService
             httpContext.Response.Headers.RetryAfter = DatabaseErrors.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var unbound = status == StatusCodes.Status400BadRequest ? UnboundParameter().Match(exception.Message) : Match.Empty;
         var problem = new ProblemDetails
         {
             Status = status,
             Title = title,
             Detail = status switch
             {
-                < 500 when unbound.Success => $"{ToCamelCase(unbound.Groups["name"].Value)} cannot be \"{unbound.Groups["value"].Value}\": it must be {Expected(unbound.Groups["type"].Value)}.",
                 < 500 => exception.Message,
                 StatusCodes.Status503ServiceUnavailable => "The database is unavailable. Retry after the Retry-After delay. A write whose commit was cut off may have been stored: retry a submission with the same Idempotency-Key (it returns the first answer), and re-read a report before correcting it again.",
                 _ => "The server could not complete the request. Quote the traceId when reporting it.",
             },
         };
-        if (unbound.Success)
-        {
-            problem.Extensions["parameter"] = ToCamelCase(unbound.Groups["name"].Value);
-        }
-
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
     }
-
-    private static string ToCamelCase(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
-
-    /// <summary>What a value of the parameter's type looks like, in words: never the framework's type names.</summary>
-    private static string Expected(string type) => type.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('?', '>') switch
-    {
-        "int" or "Int32" or "long" or "Int64" => "a whole number",
-        "Guid" => "a UUID",
-        _ => "a valid value of its kind",
-    };
-
-    /// <summary>The framework's message for a value that did not bind: <c>Failed to bind parameter "int? Year" from "abc".</c></summary>
-    [GeneratedRegex("^Failed to bind parameter \"(?<type>[^\" ]+) (?<name>[^\" ]+)\" from \"(?<value>[^\"]*)\"")]
-    private static partial Regex UnboundParameter();
 
     [LoggerMessage(LogLevel.Error, "Unhandled exception on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Mvc;
+using FastEndpoints;
 
 namespace ReportService.Api.Features.Aggregates;
 
@@ -36,6 +36,6 @@ internal sealed class AggregateRequest
     public string? Applicant { get; init; }
 
     /// <summary>The media type asked for: text/csv when it is preferred to application/json by the q-values, else JSON.</summary>
-    [FromHeader(Name = "Accept")]
+    [FromHeader("Accept", isRequired: false)]
     public string? Accept { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReportService.Api.Infrastructure;
+using ReportService.Api.Infrastructure.Endpoints;
 using ReportService.Statutory.Json;
 
 namespace ReportService.Api.Features.Reports;
@@ -10,7 +11,7 @@ namespace ReportService.Api.Features.Reports;
 /// A report as it arrives: read with a hard size limit, then read strictly as its format. Binding never
 /// throws for a client's mistake; the endpoint turns <see cref="Problem"/> into a 4xx.
 /// </summary>
-internal sealed class ReportBody
+internal sealed class ReportBody : IBindsItself<ReportBody>
 {
     private ReportBody(ReportReadResult? result, ProblemHttpResult? problem, byte[] utf8)
     {

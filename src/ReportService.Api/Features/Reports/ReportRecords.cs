@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
+using ReportService.Api.Infrastructure.Endpoints;
 using ReportService.Api.Infrastructure.Security;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Identity;
@@ -89,7 +90,7 @@ internal static class ReportRecords
 
     public static string ETag(int revision) => $"\"{revision}\"";
 
-    public static string Location(Guid id) => $"{ReportsEndpoints.Prefix}/{id}";
+    public static string Location(Guid id) => $"{ReportsGroup.Prefix}/{id}";
 
     /// <summary>The same agency's current report of the previous year, for the cross-year rules.</summary>
     /// <remarks>

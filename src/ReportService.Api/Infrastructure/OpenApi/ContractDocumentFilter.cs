@@ -4,7 +4,7 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace ReportService.Api.Infrastructure.OpenApi;
 
 /// <summary>
-/// The document as a whole: its tags with descriptions, a relative server, the examples operations refer
+/// The document as a whole: its tags with descriptions, a relative server, its paths in URL order, the examples operations refer
 /// to, and two guards that fail the document (and so the OpenAPI test) rather than let it decay: every tag
 /// has a description here, and every operation note still names an operation.
 /// </summary>
@@ -40,6 +40,14 @@ internal sealed class ContractDocumentFilter(ContractExamples examples) : IDocum
         if (stale.Count > 0)
         {
             throw new InvalidOperationException($"{nameof(OperationNotes)} names operations that do not exist: {string.Join(", ", stale)}.");
+        }
+
+        // Paths in the order of their URLs, so that the document does not change when endpoints are registered in another order.
+        var paths = swaggerDoc.Paths.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        swaggerDoc.Paths.Clear();
+        foreach (var (key, value) in paths)
+        {
+            swaggerDoc.Paths.Add(key, value);
         }
 
         swaggerDoc.Servers = [new OpenApiServer { Url = "/", Description = "This service: the host that serves this document." }];

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using ReportService.Api.Features.Reports;
+using ReportService.Api.Infrastructure.Endpoints;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Rules;
 using ReportService.Statutory.Validation;
@@ -60,7 +61,7 @@ internal sealed class ContractExamples(ReportValidator validator, IOptions<JsonO
 
         var violations = validator.Check(new ReportUnderReview(parsed.Report, null));
         var problem = ReportProblems.Rejected(violations, MessageLanguage.Chinese).ProblemDetails;
-        problem.Instance = ReportsEndpoints.Prefix;
+        problem.Instance = ReportsGroup.Prefix;
         problem.Extensions["traceId"] = ExampleTraceId;
         return JsonSerializer.SerializeToNode(problem, options)!;
     }

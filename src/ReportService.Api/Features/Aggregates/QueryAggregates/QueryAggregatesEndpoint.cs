@@ -1,31 +1,38 @@
+using FastEndpoints;
 using ReportService.Api.Features.Regions;
+using ReportService.Api.Infrastructure.Endpoints;
 using ReportService.Api.Persistence;
 
 namespace ReportService.Api.Features.Aggregates.QueryAggregates;
 
-internal static class QueryAggregatesEndpoint
+internal sealed class QueryAggregatesEndpoint(ReportsDbContext db, RegionDirectory regions, AggregateAnswerCache cache)
+    : Endpoint<AggregateRequest, IResult>
 {
-    public static RouteHandlerBuilder MapQueryAggregates(this IEndpointRouteBuilder aggregates) =>
-        aggregates.MapGet("/", HandleAsync)
-            .WithName("QueryAggregates")
-            .WithSummary("Sums of accepted reports by region, year and more")
-            .WithDescription("Sums the current revision of every accepted report matching the filters, grouped by the groupBy dimensions. " +
-                "Only one scope is summed at a time (default agency), so region-wide aggregate reports never double count. " +
-                "Fresh: a report accepted or corrected by one request is counted by the next. Answers text/csv with Accept: text/csv. " +
-                "ETag and Cache-Control: no-cache make revalidation cheap (304).")
+    public override void Configure()
+    {
+        Get("");
+        Group<AggregatesGroup>();
+        Description(b => b.WithName("QueryAggregates")
             .Produces<QueryAggregatesResponse>(StatusCodes.Status200OK, "application/json", "text/csv")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
+        Summary(s =>
+        {
+            s.Summary = "Sums of accepted reports by region, year and more";
+            s.Description = "Sums the current revision of every accepted report matching the filters, grouped by the groupBy dimensions. " +
+                "Only one scope is summed at a time (default agency), so region-wide aggregate reports never double count. " +
+                "Fresh: a report accepted or corrected by one request is counted by the next. Answers text/csv with Accept: text/csv. " +
+                "ETag and Cache-Control: no-cache make revalidation cheap (304).";
+        });
+    }
 
-    internal static async Task<IResult> HandleAsync(
-        [Microsoft.AspNetCore.Http.AsParameters] AggregateRequest request, ReportsDbContext db, RegionDirectory regions, AggregateAnswerCache cache, HttpContext context,
-        CancellationToken cancellationToken)
+    public override Task<IResult> ExecuteAsync(AggregateRequest req, CancellationToken ct)
     {
-        var csv = AggregateExecution.WantsCsv(request);
-        return await AggregateExecution.AnswerAsync(request, outcomes: false, db, context, cache, (filter, rows) => csv
+        var csv = AggregateExecution.WantsCsv(req);
+        return AggregateExecution.AnswerAsync(req, outcomes: false, db, HttpContext, cache, (filter, rows) => csv
             ? AggregateExecution.Csv(AggregateCsv.Aggregates(filter, rows, regions))
-            : new AggregateAnswer(AggregateJson.Aggregates(rows, regions, AggregateExecution.JsonOptions(context)), AggregateExecution.JsonMediaType),
-            cancellationToken);
+            : new AggregateAnswer(AggregateJson.Aggregates(rows, regions, AggregateExecution.JsonOptions(HttpContext)), AggregateExecution.JsonMediaType),
+            ct);
     }
 }

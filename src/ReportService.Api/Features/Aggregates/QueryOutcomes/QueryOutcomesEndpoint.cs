@@ -1,37 +1,44 @@
+using FastEndpoints;
 using ReportService.Api.Features.Regions;
+using ReportService.Api.Infrastructure.Endpoints;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Tables;
 
 namespace ReportService.Api.Features.Aggregates.QueryOutcomes;
 
-internal static class QueryOutcomesEndpoint
+internal sealed class QueryOutcomesEndpoint(ReportsDbContext db, RegionDirectory regions, AggregateAnswerCache cache)
+    : Endpoint<AggregateRequest, IResult>
 {
     private static readonly Table3Row OutcomeTotal = Table3.Rows2021.First(r => r.Role == Table3RowRole.OutcomeTotal);
 
-    public static RouteHandlerBuilder MapQueryOutcomes(this IEndpointRouteBuilder aggregates) =>
-        aggregates.MapGet("/outcomes", HandleAsync)
-            .WithName("QueryOutcomes")
-            .WithSummary("Outcomes of requests as tidy rows for charts")
-            .WithDescription("The same filters and groups as /v1/aggregates; one row per group and outcome category (the leaf rows of " +
-                "三、本年度办理结果 and the subtotals of （三）–（六）) with its label, value for the chosen applicant column " +
-                "(default total) and share of （七）总计. Answers text/csv with Accept: text/csv.")
+    public override void Configure()
+    {
+        Get("outcomes");
+        Group<AggregatesGroup>();
+        Description(b => b.WithName("QueryOutcomes")
             .Produces<QueryOutcomesResponse>(StatusCodes.Status200OK, "application/json", "text/csv")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
+        Summary(s =>
+        {
+            s.Summary = "Outcomes of requests as tidy rows for charts";
+            s.Description = "The same filters and groups as /v1/aggregates; one row per group and outcome category (the leaf rows of " +
+                "三、本年度办理结果 and the subtotals of （三）–（六）) with its label, value for the chosen applicant column " +
+                "(default total) and share of （七）总计. Answers text/csv with Accept: text/csv.";
+        });
+    }
 
-    internal static async Task<IResult> HandleAsync(
-        [Microsoft.AspNetCore.Http.AsParameters] AggregateRequest request, ReportsDbContext db, RegionDirectory regions, AggregateAnswerCache cache, HttpContext context,
-        CancellationToken cancellationToken)
+    public override Task<IResult> ExecuteAsync(AggregateRequest req, CancellationToken ct)
     {
-        var csv = AggregateExecution.WantsCsv(request);
-        return await AggregateExecution.AnswerAsync(request, outcomes: true, db, context, cache, (filter, rows) =>
+        var csv = AggregateExecution.WantsCsv(req);
+        return AggregateExecution.AnswerAsync(req, outcomes: true, db, HttpContext, cache, (filter, rows) =>
         {
             var tidy = rows.SelectMany(row => Outcomes(row, filter, regions).Select(o => (row, o))).ToList();
             return csv
                 ? AggregateExecution.Csv(AggregateCsv.Outcomes(filter, tidy, regions))
-                : AggregateExecution.Json(new QueryOutcomesResponse { Applicant = filter.Applicant.Key, Rows = [.. tidy.Select(t => t.o)] }, context);
-        }, cancellationToken);
+                : AggregateExecution.Json(new QueryOutcomesResponse { Applicant = filter.Applicant.Key, Rows = [.. tidy.Select(t => t.o)] }, HttpContext);
+        }, ct);
     }
 
     private static IEnumerable<OutcomeRow> Outcomes(AggregateRow row, AggregateFilter filter, RegionDirectory regions)

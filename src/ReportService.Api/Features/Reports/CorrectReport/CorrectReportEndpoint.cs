@@ -1,8 +1,12 @@
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReportService.Api.Infrastructure.Endpoints;
+using ReportService.Api.Infrastructure.OpenApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Security;
+using AccessPolicies = ReportService.Api.Infrastructure.Security.Policies;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Model;
@@ -10,17 +14,34 @@ using ReportService.Statutory.Validation;
 
 namespace ReportService.Api.Features.Reports.CorrectReport;
 
-internal static class CorrectReportEndpoint
+/// <summary>A correction: the report's id from the route and the new body, read by the project's reader.</summary>
+[BodyReadByEndpoint]
+internal sealed class CorrectReportRequest : IBindsItself<CorrectReportRequest>
+{
+    public Guid Id { get; init; }
+
+    [HideFromDocs]
+    public required ReportBody Body { get; init; }
+
+    // The route constraint ({id:guid}) guarantees the value parses.
+    public static async ValueTask<CorrectReportRequest> BindAsync(HttpContext context) => new()
+    {
+        Id = Guid.Parse((string)context.Request.RouteValues["id"]!, System.Globalization.CultureInfo.InvariantCulture),
+        Body = await ReportBody.BindAsync(context),
+    };
+}
+
+internal sealed class CorrectReportEndpoint(ReportValidator validator, ReportsDbContext db, TimeProvider clock)
+    : Endpoint<CorrectReportRequest, Results<Ok<ReportAcceptedResponse>, ProblemHttpResult>>
 {
     private const string Operation = "correct";
 
-    public static RouteHandlerBuilder MapCorrectReport(this IEndpointRouteBuilder reports) =>
-        reports.MapPut("/{id:guid}", HandleAsync)
-            .WithName("CorrectReport")
-            .WithSummary("Correct a report (a new revision)")
-            .WithDescription("Replaces the report's content with a new revision, checked like a submission; earlier revisions stay readable. " +
-                "Needs If-Match with the current ETag: 428 without it, 412 when another correction came first. " +
-                "The identity (agency.creditCode, year, agency.scope) cannot change.")
+    public override void Configure()
+    {
+        Put("{id:guid}");
+        Group<ReportsGroup>();
+        RequestBinder(new BindsItself<CorrectReportRequest>());
+        Description(b => b.WithName("CorrectReport").RequirePolicy(AccessPolicies.Write)
             .Accepts<Report>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -30,11 +51,19 @@ internal static class CorrectReportEndpoint
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
+        Summary(s =>
+        {
+            s.Summary = "Correct a report (a new revision)";
+            s.Description = "Replaces the report's content with a new revision, checked like a submission; earlier revisions stay readable. " +
+                "Needs If-Match with the current ETag: 428 without it, 412 when another correction came first. " +
+                "The identity (agency.creditCode, year, agency.scope) cannot change.";
+        });
+    }
 
-    internal static async Task<Results<Ok<ReportAcceptedResponse>, ProblemHttpResult>> HandleAsync(
-        Guid id, ReportBody body, ReportValidator validator, ReportsDbContext db, TimeProvider clock, HttpContext context, CancellationToken cancellationToken)
+    public override async Task<Results<Ok<ReportAcceptedResponse>, ProblemHttpResult>> ExecuteAsync(CorrectReportRequest req, CancellationToken cancellationToken)
     {
+        var (id, body, context) = (req.Id, req.Body, HttpContext);
         var language = Languages.Preferred(context.Request);
         var ifMatch = context.Request.GetTypedHeaders().IfMatch;
         if (ifMatch.Count == 0 && context.Request.Headers.IfMatch.Count > 0)

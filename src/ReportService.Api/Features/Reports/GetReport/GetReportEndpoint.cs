@@ -1,29 +1,43 @@
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReportService.Api.Infrastructure;
+using ReportService.Api.Infrastructure.Endpoints;
+using AccessPolicies = ReportService.Api.Infrastructure.Security.Policies;
 using ReportService.Api.Persistence;
 
 namespace ReportService.Api.Features.Reports.GetReport;
 
-internal static class GetReportEndpoint
+/// <summary>The route value of <c>GET /v1/reports/{id}</c>.</summary>
+internal sealed class GetReportRequest
 {
-    public static RouteHandlerBuilder MapGetReport(this IEndpointRouteBuilder reports) =>
-        reports.MapGet("/{id:guid}", HandleAsync)
-            .WithName("GetReport")
-            .WithSummary("The current revision of a report")
-            .WithDescription("The report as last submitted, with its warnings. The ETag is the revision; send it as If-Match to correct the report.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    public Guid Id { get; init; }
+}
 
-    internal static async Task<Results<Ok<StoredReportResponse>, ProblemHttpResult>> HandleAsync(
-        Guid id, ReportsDbContext db, HttpContext context, CancellationToken cancellationToken)
+internal sealed class GetReportEndpoint(ReportsDbContext db) : Endpoint<GetReportRequest, Results<Ok<StoredReportResponse>, ProblemHttpResult>>
+{
+    public override void Configure()
     {
-        var report = await StoredReportReader.ReadAsync(db, id, null, Languages.Preferred(context.Request), cancellationToken);
+        Get("{id:guid}");
+        Group<ReportsGroup>();
+        Description(b => b.WithName("GetReport").RequirePolicy(AccessPolicies.ReadReports)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
+        Summary(s =>
+        {
+            s.Summary = "The current revision of a report";
+            s.Description = "The report as last submitted, with its warnings. The ETag is the revision; send it as If-Match to correct the report.";
+        });
+    }
+
+    public override async Task<Results<Ok<StoredReportResponse>, ProblemHttpResult>> ExecuteAsync(GetReportRequest req, CancellationToken ct)
+    {
+        var report = await StoredReportReader.ReadAsync(db, req.Id, null, Languages.Preferred(HttpContext.Request), ct);
         if (report is null)
         {
-            return ReportProblems.NotFound(id);
+            return ReportProblems.NotFound(req.Id);
         }
 
-        context.Response.Headers.ETag = ReportRecords.ETag(report.Revision);
+        HttpContext.Response.Headers.ETag = ReportRecords.ETag(report.Revision);
         return TypedResults.Ok(report);
     }
 }

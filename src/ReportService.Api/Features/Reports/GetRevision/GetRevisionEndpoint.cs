@@ -1,25 +1,41 @@
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReportService.Api.Infrastructure;
+using ReportService.Api.Infrastructure.Endpoints;
+using AccessPolicies = ReportService.Api.Infrastructure.Security.Policies;
 using ReportService.Api.Persistence;
 
 namespace ReportService.Api.Features.Reports.GetRevision;
 
-internal static class GetRevisionEndpoint
+/// <summary>The route values of <c>GET /v1/reports/{id}/revisions/{revision}</c>.</summary>
+internal sealed class GetRevisionRequest
 {
-    public static RouteHandlerBuilder MapGetRevision(this IEndpointRouteBuilder reports) =>
-        reports.MapGet("/{id:guid}/revisions/{revision:int}", HandleAsync)
-            .WithName("GetReportRevision")
-            .WithSummary("One revision of a report")
-            .WithDescription("Any revision, current or superseded, exactly as it was submitted, with who submitted it and when.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    public Guid Id { get; init; }
 
-    internal static async Task<Results<Ok<StoredReportResponse>, ProblemHttpResult>> HandleAsync(
-        Guid id, int revision, ReportsDbContext db, HttpContext context, CancellationToken cancellationToken)
+    public int Revision { get; init; }
+}
+
+internal sealed class GetRevisionEndpoint(ReportsDbContext db) : Endpoint<GetRevisionRequest, Results<Ok<StoredReportResponse>, ProblemHttpResult>>
+{
+    public override void Configure()
     {
-        var report = await StoredReportReader.ReadAsync(db, id, revision, Languages.Preferred(context.Request), cancellationToken);
+        Get("{id:guid}/revisions/{revision:int}");
+        Group<ReportsGroup>();
+        Description(b => b.WithName("GetReportRevision").RequirePolicy(AccessPolicies.ReadReports)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
+        Summary(s =>
+        {
+            s.Summary = "One revision of a report";
+            s.Description = "Any revision, current or superseded, exactly as it was submitted, with who submitted it and when.";
+        });
+    }
+
+    public override async Task<Results<Ok<StoredReportResponse>, ProblemHttpResult>> ExecuteAsync(GetRevisionRequest req, CancellationToken ct)
+    {
+        var report = await StoredReportReader.ReadAsync(db, req.Id, req.Revision, Languages.Preferred(HttpContext.Request), ct);
         return report is null
-            ? TypedResults.Problem(title: "Revision not found", detail: $"Report {id} has no revision {revision}.", statusCode: StatusCodes.Status404NotFound)
+            ? TypedResults.Problem(title: "Revision not found", detail: $"Report {req.Id} has no revision {req.Revision}.", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(report);
     }
 }

@@ -1,10 +1,13 @@
 using System.IO.Pipelines;
 using System.Buffers;
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReportService.Api.Infrastructure.Endpoints;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Security;
+using AccessPolicies = ReportService.Api.Infrastructure.Security.Policies;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Model;
@@ -13,7 +16,9 @@ using ReportService.Statutory.Validation;
 
 namespace ReportService.Api.Features.Reports.ImportReports;
 
-internal static class ImportReportsEndpoint
+/// <summary>Reads its NDJSON body itself, line by line with its limits, so it has no request DTO.</summary>
+internal sealed class ImportReportsEndpoint(ReportValidator validator, ReportsDbContext db, TimeProvider clock)
+    : EndpointWithoutRequest<Results<Ok<ImportReportsResponse>, ProblemHttpResult>>
 {
     public const string Route = "/batch";
 
@@ -24,26 +29,32 @@ internal static class ImportReportsEndpoint
 
     public static readonly string[] AcceptedMediaTypes = ["application/x-ndjson", "application/jsonl", "application/json-seq"];
 
-    public static RouteHandlerBuilder MapImportReports(this IEndpointRouteBuilder reports) =>
-        reports.MapPost(Route, HandleAsync)
-            .WithName("ImportReports")
-            .WithSummary("Bulk import of reports (NDJSON)")
-            .WithDescription("For backfills: one report per line (application/x-ndjson), up to 20,000 lines and 64 MiB. " +
-                "Every line is checked and answered on its own: accepted (with its id and warnings), rejected (with its violations " +
-                "or what is wrong with its JSON), duplicate (the agency already has that report) or forbidden (the token does not grant " +
-                "the line's agency). Accepted lines are stored " +
-                "together; the answer is 200 whatever the mix. Corrections are not imported: use PUT.")
+    public override void Configure()
+    {
+        Post(Route);
+        Group<ReportsGroup>();
+        Description(b => b.WithName("ImportReports").RequirePolicy(AccessPolicies.Write)
             .Accepts<Report>(AcceptedMediaTypes[0], AcceptedMediaTypes[1..])
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithMetadata(new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutAttribute(RequestTimeoutSetup.BatchPolicy));
+            .WithMetadata(new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutAttribute(RequestTimeoutSetup.BatchPolicy)));
+        Summary(s =>
+        {
+            s.Summary = "Bulk import of reports (NDJSON)";
+            s.Description = "For backfills: one report per line (application/x-ndjson), up to 20,000 lines and 64 MiB. " +
+                "Every line is checked and answered on its own: accepted (with its id and warnings), rejected (with its violations " +
+                "or what is wrong with its JSON), duplicate (the agency already has that report) or forbidden (the token does not grant " +
+                "the line's agency). Accepted lines are stored " +
+                "together; the answer is 200 whatever the mix. Corrections are not imported: use PUT.";
+        });
+    }
 
-    internal static async Task<Results<Ok<ImportReportsResponse>, ProblemHttpResult>> HandleAsync(
-        HttpContext context, ReportValidator validator, ReportsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    public override async Task<Results<Ok<ImportReportsResponse>, ProblemHttpResult>> ExecuteAsync(CancellationToken cancellationToken)
     {
+        var context = HttpContext;
         var request = context.Request;
         var mediaType = request.ContentType?.Split(';', 2)[0].Trim() ?? "";
         if (!AcceptedMediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))

@@ -1,4 +1,7 @@
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReportService.Api.Infrastructure.Endpoints;
+using AccessPolicies = ReportService.Api.Infrastructure.Security.Policies;
 using Microsoft.EntityFrameworkCore;
 using ReportService.Api.Persistence;
 using ReportService.Api.Infrastructure;
@@ -7,18 +10,24 @@ using ReportService.Statutory.Model;
 
 namespace ReportService.Api.Features.Reports.ListReports;
 
-internal static class ListReportsEndpoint
+internal sealed class ListReportsEndpoint(ReportsDbContext db, Regions.RegionDirectory regions)
+    : Endpoint<ListReportsRequest, Results<Ok<ListReportsResponse>, ProblemHttpResult>>
 {
-    public static RouteHandlerBuilder MapListReports(this IEndpointRouteBuilder reports) =>
-        reports.MapGet("/", HandleAsync)
-            .WithName("ListReports")
-            .WithSummary("List reports")
-            .WithDescription("Filters: year, region (code prefix), level, scope, creditCode. Cursor paging: pass nextCursor as cursor for the next page.")
+    public override void Configure()
+    {
+        Get("");
+        Group<ReportsGroup>();
+        Description(b => b.WithName("ListReports").RequirePolicy(AccessPolicies.ReadReports)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
+        Summary(s =>
+        {
+            s.Summary = "List reports";
+            s.Description = "Filters: year, region (code prefix), level, scope, creditCode. Cursor paging: pass nextCursor as cursor for the next page.";
+        });
+    }
 
-    internal static async Task<Results<Ok<ListReportsResponse>, ProblemHttpResult>> HandleAsync(
-        [AsParameters] ListReportsRequest request, ReportsDbContext db, Regions.RegionDirectory regions, CancellationToken cancellationToken)
+    public override async Task<Results<Ok<ListReportsResponse>, ProblemHttpResult>> ExecuteAsync(ListReportsRequest request, CancellationToken cancellationToken)
     {
         var limit = request.Limit ?? ListReportsRequest.DefaultLimit;
         if (limit is < 1 or > ListReportsRequest.MaxLimit)

@@ -1,23 +1,39 @@
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReportService.Api.Infrastructure.Endpoints;
+using AccessPolicies = ReportService.Api.Infrastructure.Security.Policies;
 using Microsoft.EntityFrameworkCore;
 using ReportService.Api.Persistence;
 
 namespace ReportService.Api.Features.Reports.ListRevisions;
 
-internal static class ListRevisionsEndpoint
+/// <summary>The route value of <c>GET /v1/reports/{id}/revisions</c>.</summary>
+internal sealed class ListRevisionsRequest
 {
-    public static RouteHandlerBuilder MapListRevisions(this IEndpointRouteBuilder reports) =>
-        reports.MapGet("/{id:guid}/revisions", HandleAsync)
-            .WithName("ListReportRevisions")
-            .WithSummary("The revision history of a report")
-            .WithDescription("Every revision, oldest first, with when it was accepted, who submitted it and the SHA-256 of its body; " +
-                "read one with GET /v1/reports/{id}/revisions/{revision}.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    public Guid Id { get; init; }
+}
 
-    internal static async Task<Results<Ok<ListRevisionsResponse>, ProblemHttpResult>> HandleAsync(
-        Guid id, ReportsDbContext db, CancellationToken cancellationToken)
+internal sealed class ListRevisionsEndpoint(ReportsDbContext db) : Endpoint<ListRevisionsRequest, Results<Ok<ListRevisionsResponse>, ProblemHttpResult>>
+{
+    public override void Configure()
     {
+        Get("{id:guid}/revisions");
+        Group<ReportsGroup>();
+        Description(b => b.WithName("ListReportRevisions").RequirePolicy(AccessPolicies.ReadReports)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
+        Summary(s =>
+        {
+            s.Summary = "The revision history of a report";
+            s.Description = "Every revision, oldest first, with when it was accepted, who submitted it and the SHA-256 of its body; " +
+                "read one with GET /v1/reports/{id}/revisions/{revision}.";
+        });
+    }
+
+    public override async Task<Results<Ok<ListRevisionsResponse>, ProblemHttpResult>> ExecuteAsync(ListRevisionsRequest req, CancellationToken ct)
+    {
+        var id = req.Id;
+        var cancellationToken = ct;
         var current = await db.Reports.AsNoTracking().Where(r => r.Id == id).Select(r => (int?)r.CurrentRevision).FirstOrDefaultAsync(cancellationToken);
         if (current is null)
         {

@@ -1,8 +1,11 @@
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
+using ReportService.Api.Infrastructure.Endpoints;
+using ReportService.Api.Infrastructure.OpenApi;
 using Microsoft.EntityFrameworkCore;
 using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Security;
+using AccessPolicies = ReportService.Api.Infrastructure.Security.Policies;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Model;
@@ -10,19 +13,36 @@ using ReportService.Statutory.Validation;
 
 namespace ReportService.Api.Features.Reports.SubmitReport;
 
-internal static class SubmitReportEndpoint
+/// <summary>A submission: the report body, read by the project's reader, and its Idempotency-Key.</summary>
+[BodyReadByEndpoint]
+internal sealed class SubmitReportRequest : IBindsItself<SubmitReportRequest>
+{
+    [HideFromDocs]
+    public required ReportBody Body { get; init; }
+
+    [FromHeader(SubmitReportEndpoint.IdempotencyKeyHeader, isRequired: false)]
+    public string? IdempotencyKey { get; init; }
+
+    public static async ValueTask<SubmitReportRequest> BindAsync(HttpContext context) => new()
+    {
+        Body = await ReportBody.BindAsync(context),
+        IdempotencyKey = context.Request.Headers.TryGetValue(SubmitReportEndpoint.IdempotencyKeyHeader, out var key) ? key.ToString() : null,
+    };
+}
+
+internal sealed class SubmitReportEndpoint(ReportValidator validator, ReportsDbContext db, SubmissionWriter writer, TimeProvider clock)
+    : Endpoint<SubmitReportRequest, Results<Created<ReportAcceptedResponse>, ProblemHttpResult>>
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     private const string Operation = "submit";
     private const int MaxIdempotencyKeyLength = 200;
 
-    public static RouteHandlerBuilder MapSubmitReport(this IEndpointRouteBuilder reports) =>
-        reports.MapPost("/", HandleAsync)
-            .WithName("SubmitReport")
-            .WithSummary("Submit an annual report")
-            .WithDescription("Checks the report against every statutory rule and stores it when no rule of severity error fails. " +
-                "One report per agency credit code, year and scope: a second one is 409 (correct the first with PUT). " +
-                "With an Idempotency-Key, a retry of the same body returns the first response; the same key with another body is 422.")
+    public override void Configure()
+    {
+        Post("");
+        Group<ReportsGroup>();
+        RequestBinder(new BindsItself<SubmitReportRequest>());
+        Description(b => b.WithName("SubmitReport").RequirePolicy(AccessPolicies.Write)
             .Accepts<Report>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -30,18 +50,19 @@ internal static class SubmitReportEndpoint
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
+        Summary(s =>
+        {
+            s.Summary = "Submit an annual report";
+            s.Description = "Checks the report against every statutory rule and stores it when no rule of severity error fails. " +
+                "One report per agency credit code, year and scope: a second one is 409 (correct the first with PUT). " +
+                "With an Idempotency-Key, a retry of the same body returns the first response; the same key with another body is 422.";
+        });
+    }
 
-    internal static async Task<Results<Created<ReportAcceptedResponse>, ProblemHttpResult>> HandleAsync(
-        ReportBody body,
-        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
-        ReportValidator validator,
-        ReportsDbContext db,
-        SubmissionWriter writer,
-        TimeProvider clock,
-        HttpContext context,
-        CancellationToken cancellationToken)
+    public override async Task<Results<Created<ReportAcceptedResponse>, ProblemHttpResult>> ExecuteAsync(SubmitReportRequest req, CancellationToken cancellationToken)
     {
+        var (body, idempotencyKey, context) = (req.Body, req.IdempotencyKey, HttpContext);
         var language = Languages.Preferred(context.Request);
         if (body.Problem is { } unreadable)
         {

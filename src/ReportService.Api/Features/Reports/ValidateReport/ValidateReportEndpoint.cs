@@ -1,6 +1,9 @@
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReportService.Api.Infrastructure.Endpoints;
 using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Security;
+using AccessPolicies = ReportService.Api.Infrastructure.Security.Policies;
 using ReportService.Api.Persistence;
 using ReportService.Statutory.Json;
 using ReportService.Statutory.Model;
@@ -9,27 +12,35 @@ using ReportService.Statutory.Validation;
 
 namespace ReportService.Api.Features.Reports.ValidateReport;
 
-internal static class ValidateReportEndpoint
+internal sealed class ValidateReportEndpoint(ReportValidator validator, ReportsDbContext db)
+    : Endpoint<ReportBody, Results<Ok<ValidateReportResponse>, ProblemHttpResult>>
 {
     public const string Route = "/validate";
 
-    public static RouteHandlerBuilder MapValidateReport(this IEndpointRouteBuilder reports) =>
-        reports.MapPost(Route, HandleAsync)
-            .WithName("ValidateReport")
-            .WithSummary("Check a report without storing it")
-            .WithDescription("Runs every statutory rule on the report and answers 200 with the violations; nothing is stored. " +
-                "The cross-year rules compare with the same agency's stored report of the previous year. " +
-                "A body that is not JSON or has values of the wrong JSON type gets 400.")
+    public override void Configure()
+    {
+        Post(Route);
+        Group<ReportsGroup>();
+        RequestBinder(new BindsItself<ReportBody>());
+        Description(b => b.WithName("ValidateReport").RequirePolicy(AccessPolicies.Write)
             .Accepts<Report>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
+        Summary(s =>
+        {
+            s.Summary = "Check a report without storing it";
+            s.Description = "Runs every statutory rule on the report and answers 200 with the violations; nothing is stored. " +
+                "The cross-year rules compare with the same agency's stored report of the previous year. " +
+                "A body that is not JSON or has values of the wrong JSON type gets 400.";
+        });
+    }
 
-    internal static async Task<Results<Ok<ValidateReportResponse>, ProblemHttpResult>> HandleAsync(
-        ReportBody body, ReportValidator validator, ReportsDbContext db, HttpRequest request, CancellationToken cancellationToken)
+    public override async Task<Results<Ok<ValidateReportResponse>, ProblemHttpResult>> ExecuteAsync(ReportBody body, CancellationToken cancellationToken)
     {
+        var request = HttpContext.Request;
         if (body.Problem is ProblemHttpResult problem)
         {
             return problem;

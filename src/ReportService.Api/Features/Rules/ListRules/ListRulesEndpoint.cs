@@ -1,9 +1,11 @@
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReportService.Api.Infrastructure.Endpoints;
 using ReportService.Statutory.Rules;
 
 namespace ReportService.Api.Features.Rules.ListRules;
 
-internal static class ListRulesEndpoint
+internal sealed class ListRulesEndpoint : EndpointWithoutRequest<Ok<ListRulesResponse>>
 {
     // The catalogue is fixed for the life of the process.
     private static readonly ListRulesResponse Catalogue = new()
@@ -19,11 +21,17 @@ internal static class ListRulesEndpoint
         })],
     };
 
-    public static RouteHandlerBuilder MapListRules(this IEndpointRouteBuilder rules) =>
-        rules.MapGet("/", Handle)
-            .WithName("ListRules")
-            .WithSummary("The rule catalogue")
-            .WithDescription("Every statutory rule with its stable id, severity, formats and text in Chinese and English.");
+    public override void Configure()
+    {
+        Get("");
+        Group<RulesGroup>();
+        Description(b => b.WithName("ListRules"));
+        Summary(s =>
+        {
+            s.Summary = "The rule catalogue";
+            s.Description = "Every statutory rule with its stable id, severity, formats and text in Chinese and English.";
+        });
+    }
 
-    internal static Ok<ListRulesResponse> Handle() => TypedResults.Ok(Catalogue);
+    public override Task<Ok<ListRulesResponse>> ExecuteAsync(CancellationToken ct) => Task.FromResult(TypedResults.Ok(Catalogue));
 }

@@ -34,7 +34,8 @@
 # bounded in time and count, and the whole run stops itself after BENCH_MAX_SECONDS.
 #
 # Environment (defaults in brackets):
-#   BENCH_SOURCE [head]       head: the committed HEAD; worktree: the working tree as it is
+#   BENCH_SOURCE [head]       head: the committed HEAD; worktree: the working tree as it is; a commit: that
+#                             commit's service (src/) with HEAD's load client (bench/ab/run.sh)
 #   BENCH_SECONDS [20]        length of each measured single-report phase (service and pgbench alike)
 #   BENCH_ROUNDS [2]          rounds per concurrency; odd rounds run the service first, even rounds pgbench
 #                             first; the ratio is over the sums of all rounds
@@ -129,8 +130,15 @@ if [[ $SOURCE == head ]]; then
 elif [[ $SOURCE == worktree ]]; then
   src=$root
   say "code: working tree on $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ', with uncommitted changes in src/ or bench/')"
+elif git rev-parse --verify -q "$SOURCE^{commit}" >/dev/null; then
+  # Another commit's service (an A/B, bench/ab/run.sh); the load client and scripts are HEAD's.
+  mkdir -p "$src"
+  git archive HEAD | tar -x -C "$src"
+  rm -rf "$src/src"
+  git archive "$SOURCE" src | tar -x -C "$src"
+  say "code: service of $(git rev-parse --short "$SOURCE") (\"$(git log -1 --format=%s "$SOURCE" | cut -c1-80)\"), load client of HEAD, from git archive"
 else
-  die "BENCH_SOURCE must be head or worktree"
+  die "BENCH_SOURCE must be head, worktree or a commit"
 fi
 log "publishing the service and the load client (Release) from $src"
 timeout 900 dotnet publish -c Release -o "$work/service" "$src/src/ReportService.Api/ReportService.Api.csproj" -nologo -v q >"$work/build.log" 2>&1 ||

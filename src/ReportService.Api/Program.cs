@@ -1,5 +1,6 @@
 using ReportService.Api.Features.Aggregates;
 using ReportService.Api.Features.Regions;
+using ReportService.Api.Features.Reports.ReviewReport;
 using ReportService.Api.Features.Reports.SubmitReport;
 using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Endpoints;
@@ -57,6 +58,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(_ => RegionDirectory.Load());
 builder.Services.AddSingleton<AggregateAnswerCache>();
 builder.Services.AddSingleton<ComputationBudget>();
+builder.Services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section);
+builder.Services.AddSingleton<ReviewLocks>();
 builder.Services.AddSingleton<SubmissionWriter>();
 builder.Services.AddHostedService(services => services.GetRequiredService<SubmissionWriter>());
 builder.Services.AddSingleton(services => new ReportValidator(

@@ -56,6 +56,8 @@ public sealed class OpenApiDocumentTests(ServiceFactory factory) : IClassFixture
                     Assert.True(schema is not null, $"{name} {status} is not application/problem+json");
                     Assert.Equal(status switch
                     {
+                        // A correction's 409 is a review lock; a submission's a duplicate report.
+                        "409" when name == "PUT /v1/reports/{id}" => "#/components/schemas/ReviewLockProblem",
                         "409" => "#/components/schemas/DuplicateReportProblem",
                         "422" => "#/components/schemas/RuleViolationsProblem",
                         _ => "#/components/schemas/ProblemDetails",

@@ -27,6 +27,10 @@ internal static class Telemetry
     public static readonly Counter<long> ReportsAccepted = Meter.CreateCounter<long>(
         "reportservice.reports.accepted", "{report}", "Reports accepted and stored, by operation");
 
+    /// <summary>Review decisions recorded, by decision (approved, returned).</summary>
+    public static readonly Counter<long> ReportsReviewed = Meter.CreateCounter<long>(
+        "reportservice.reports.reviewed", "{review}", "Review decisions recorded, by decision");
+
     /// <summary>Rejections by rule id: one per broken rule of severity error of a rejected report.</summary>
     public static readonly Counter<long> Rejections = Meter.CreateCounter<long>(
         "reportservice.reports.rejections", "{rule}", "Rules of severity error broken by rejected reports, by rule id and operation");

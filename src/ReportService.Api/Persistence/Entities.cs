@@ -31,6 +31,9 @@ internal sealed class StoredReport
 
     public int CurrentRevision { get; set; }
 
+    /// <summary>pending, approved or returned (<see cref="ReviewStatuses"/>): where a supervisor's review stands.</summary>
+    public string ReviewStatus { get; set; } = ReviewStatuses.Pending;
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
@@ -83,6 +86,37 @@ internal sealed class IdempotencyRecord
 }
 
 /// <summary>How a revision came to be (report_revisions.operation, copied into audit_events).</summary>
+/// <summary>One review event of a report (append-only, audited by the database): a decision on one revision.</summary>
+internal sealed class StoredReview
+{
+    public long Id { get; set; }
+
+    public Guid ReportId { get; set; }
+
+    public int Revision { get; set; }
+
+    /// <summary>approved or returned.</summary>
+    public required string Decision { get; set; }
+
+    public string? Comment { get; set; }
+
+    /// <summary>The reviewer's token subject (<c>sub</c>).</summary>
+    public string? ReviewedBy { get; set; }
+
+    /// <summary>The reviewer's OAuth2 client.</summary>
+    public string? ReviewedClient { get; set; }
+
+    public DateTimeOffset ReviewedAt { get; set; }
+}
+
+/// <summary>A report's review status: a new revision is pending; a reviewer approves it (which locks it) or returns it.</summary>
+internal static class ReviewStatuses
+{
+    public const string Pending = "pending";
+    public const string Approved = "approved";
+    public const string Returned = "returned";
+}
+
 internal static class RevisionOperations
 {
     public const string Submit = "submit";

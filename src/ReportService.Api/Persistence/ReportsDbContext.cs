@@ -14,6 +14,8 @@ internal sealed class ReportsDbContext(DbContextOptions<ReportsDbContext> option
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
+    public DbSet<StoredReview> Reviews => Set<StoredReview>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<StoredReport>(report =>
@@ -31,9 +33,25 @@ internal sealed class ReportsDbContext(DbContextOptions<ReportsDbContext> option
             report.Property(r => r.Kind).HasColumnName("kind").HasConversion(EnumText<AgencyKind>());
             report.Property(r => r.PublishedOn).HasColumnName("published_on");
             report.Property(r => r.CurrentRevision).HasColumnName("current_revision").IsConcurrencyToken();
+            report.Property(r => r.ReviewStatus).HasColumnName("review_status");
             report.Property(r => r.CreatedAt).HasColumnName("created_at");
             report.Property(r => r.UpdatedAt).HasColumnName("updated_at");
             report.HasIndex(r => new { r.CreditCode, r.Year, r.Scope }).IsUnique().HasDatabaseName(IdentityConstraint);
+        });
+
+        modelBuilder.Entity<StoredReview>(review =>
+        {
+            review.ToTable("report_reviews");
+            review.HasKey(r => r.Id);
+            review.Property(r => r.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            review.Property(r => r.ReportId).HasColumnName("report_id");
+            review.Property(r => r.Revision).HasColumnName("revision");
+            review.Property(r => r.Decision).HasColumnName("decision");
+            review.Property(r => r.Comment).HasColumnName("comment");
+            review.Property(r => r.ReviewedBy).HasColumnName("reviewed_by");
+            review.Property(r => r.ReviewedClient).HasColumnName("reviewed_client");
+            review.Property(r => r.ReviewedAt).HasColumnName("reviewed_at");
+            review.HasOne<StoredReport>().WithMany().HasForeignKey(r => r.ReportId);
         });
 
         modelBuilder.Entity<StoredRevision>(revision =>

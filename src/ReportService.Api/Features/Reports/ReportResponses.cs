@@ -9,6 +9,19 @@ public enum ReportStatus
     Accepted,
 }
 
+/// <summary>Where a supervisor's review of a report stands (issue 16).</summary>
+public enum ReportReviewStatus
+{
+    /// <summary>The current revision has not been reviewed (every new revision starts here).</summary>
+    Pending,
+
+    /// <summary>A reviewer approved the current revision: corrections are refused until a reviewer returns it.</summary>
+    Approved,
+
+    /// <summary>A reviewer returned it for correction.</summary>
+    Returned,
+}
+
 /// <summary>The answer to an accepted submission or correction.</summary>
 public sealed class ReportAcceptedResponse
 {
@@ -39,6 +52,9 @@ public sealed class StoredReportResponse
 
     /// <summary>Always <c>accepted</c>: only accepted reports are stored.</summary>
     public required ReportStatus Status { get; init; }
+
+    /// <summary>The report's review status now (of its current revision, whichever revision this is): pending, approved or returned.</summary>
+    public required ReportReviewStatus ReviewStatus { get; init; }
 
     /// <summary>When this revision was accepted.</summary>
     public required DateTimeOffset SubmittedAt { get; init; }

@@ -8,6 +8,8 @@ namespace ReportService.Api.Features.Reports;
 /// <summary>Reads one stored revision into its response (shared by GET report and GET revision).</summary>
 internal static class StoredReportReader
 {
+    public static ReportReviewStatus ReviewStatusOf(string stored) => Enum.Parse<ReportReviewStatus>(stored, ignoreCase: true);
+
     /// <summary>One revision (<c>revision</c>), or the current one when <c>revision</c> is null.</summary>
     public static async Task<StoredReportResponse?> ReadAsync(ReportsDbContext db, Guid id, int? revision, MessageLanguage language, CancellationToken cancellationToken)
     {
@@ -16,7 +18,7 @@ internal static class StoredReportReader
             where r.Id == id
             join v in db.Revisions.AsNoTracking() on r.Id equals v.ReportId
             where v.Revision == (revision ?? r.CurrentRevision)
-            select new { r.CurrentRevision, v.Revision, v.SubmittedAt, v.SubmittedBy, v.SubmittedClient, v.Operation, v.ContentHash, v.Warnings, v.Body })
+            select new { r.CurrentRevision, r.ReviewStatus, v.Revision, v.SubmittedAt, v.SubmittedBy, v.SubmittedClient, v.Operation, v.ContentHash, v.Warnings, v.Body })
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null)
         {
@@ -30,6 +32,7 @@ internal static class StoredReportReader
             Revision = row.Revision,
             CurrentRevision = row.CurrentRevision,
             Status = ReportStatus.Accepted,
+            ReviewStatus = ReviewStatusOf(row.ReviewStatus),
             SubmittedAt = row.SubmittedAt,
             SubmittedBy = row.SubmittedBy,
             SubmittedClient = row.SubmittedClient,

@@ -39,9 +39,30 @@ internal static class FastEndpointsSetup
                     endpoint.RequestBinder(typeof(QueryBinder<>));
                 }
             };
+            // A JSON body that does not bind: where (a JSON pointer) and in words, never the serializer's type names.
+            config.Binding.JsonExceptionTransformer = exception => new ValidationFailure(
+                Pointer(exception.Path),
+                exception.Path is null or "$"
+                    ? "The body is not a JSON object of this request's shape."
+                    : $"The value at {Pointer(exception.Path)} is not valid there (wrong JSON type, or not one of the allowed values).");
             config.Errors.ResponseBuilder = (failures, context, status) => Problem(failures, context, status);
         });
         return app;
+    }
+
+    /// <summary>A System.Text.Json path (<c>$.decision</c>, <c>$.items[2].name</c>) as a JSON pointer (<c>/decision</c>), camelCased.</summary>
+    internal static string Pointer(string? path)
+    {
+        if (path is null or "$")
+        {
+            return "";
+        }
+
+        var parts = path.TrimStart('$').Split('.', StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(part => part.Replace("]", "", StringComparison.Ordinal).Split('['))
+            .Where(part => part.Length > 0)
+            .Select(part => Parameters.CamelCase(part.Trim('\'', '"')).Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
+        return "/" + string.Join('/', parts);
     }
 
     /// <summary>The first failure names the parameter; all failures are listed when there are several.</summary>
@@ -58,7 +79,15 @@ internal static class FastEndpointsSetup
         };
         if (!string.IsNullOrEmpty(first.PropertyName))
         {
-            problem.Extensions["parameter"] = Parameters.CamelCase(first.PropertyName);
+            // A GET's failures are about its query or route values; any other request's about its JSON body.
+            if (HttpMethods.IsGet(context.Request.Method))
+            {
+                problem.Extensions["parameter"] = Parameters.CamelCase(first.PropertyName);
+            }
+            else
+            {
+                problem.Extensions["pointer"] = first.PropertyName.StartsWith('/') ? first.PropertyName : Pointer("$." + first.PropertyName);
+            }
         }
 
         var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.ProblemDetailsOptions>>().Value;

@@ -22,6 +22,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
     public const string ProblemJson = "application/problem+json";
     public const string RuleViolationsProblem = "RuleViolationsProblem";
     public const string DuplicateReportProblem = "DuplicateReportProblem";
+    public const string ReviewLockProblem = "ReviewLockProblem";
 
     private const string Ndjson = "application/x-ndjson";
 
@@ -206,7 +207,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
             {
                 response.Content = new Dictionary<string, IOpenApiMediaType>
                 {
-                    [ProblemJson] = new OpenApiMediaType { Schema = ProblemSchema(status, context) },
+                    [ProblemJson] = new OpenApiMediaType { Schema = ProblemSchema(status, note, context) },
                 };
                 if (status is StatusCodes.Status503ServiceUnavailable or StatusCodes.Status429TooManyRequests)
                 {
@@ -255,7 +256,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
         };
     }
 
-    private static IOpenApiSchema ProblemSchema(int status, OperationFilterContext context)
+    private static IOpenApiSchema ProblemSchema(int status, OperationNote note, OperationFilterContext context)
     {
         var repository = context.SchemaRepository;
         var problem = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), repository);
@@ -271,6 +272,23 @@ internal sealed class ContractOperationFilter : IOperationFilter
                     Items = context.SchemaGenerator.GenerateSchema(typeof(RuleViolation), repository),
                     Description = "Every rule result, error or warning, with the cells it involves. Absent on the other problems of status 422.",
                 }),
+            StatusCodes.Status409Conflict when note.ReviewLockConflict => Problem(ReviewLockProblem,
+                "The problem of a correction refused by a review lock: an approved report, or a locked period.",
+                required: false,
+                "review",
+                new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Description = "The approval that locks the report (type report-approved).",
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["revision"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The revision approved." },
+                        ["reviewedBy"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, Description = "The reviewer (token subject)." },
+                        ["reviewedAt"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+                        ["comment"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                    },
+                },
+                ("lockedAfter", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = "The last day (UTC+8) on which the year's reports could be corrected freely (type period-locked)." })),
             StatusCodes.Status409Conflict => Problem(DuplicateReportProblem,
                 "The problem of a second report for an agency, year and scope that already has one.",
                 required: true,

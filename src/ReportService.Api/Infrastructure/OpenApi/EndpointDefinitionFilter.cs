@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 using FastEndpoints;
 using Microsoft.OpenApi;
 using ReportService.Api.Infrastructure.Endpoints;
@@ -8,11 +9,14 @@ namespace ReportService.Api.Infrastructure.OpenApi;
 
 /// <summary>
 /// What ApiExplorer cannot see of a FastEndpoints endpoint, read from its <see cref="EndpointDefinition"/>:
-/// the summary and description given in <c>Configure()</c>, and the route, query and header values of its
-/// request DTO as parameters (FastEndpoints' own metadata would describe a GET's DTO as a <c>*/*</c> body).
-/// Runs before <see cref="ContractOperationFilter"/>, which then treats these operations like any other.
+/// the summary and description given in <c>Configure()</c>; the route values of its route template as path
+/// parameters (typed by the request DTO's property, or else by the route constraint); and, for a GET, the
+/// DTO's query and header values as parameters instead of the <c>*/*</c> body FastEndpoints' own metadata
+/// would describe. Header values of other requests (<c>[FromHeader]</c>) are parameters too; their bodies are
+/// what the endpoint's <c>Accepts</c> says. Runs before <see cref="ContractOperationFilter"/>, which then
+/// treats these operations like any other.
 /// </summary>
-internal sealed class EndpointDefinitionFilter : IOperationFilter
+internal sealed partial class EndpointDefinitionFilter : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
@@ -27,45 +31,58 @@ internal sealed class EndpointDefinitionFilter : IOperationFilter
             operation.Description = string.IsNullOrEmpty(summary.Description) ? operation.Description : summary.Description;
         }
 
-        if (definition.ReqDtoType == typeof(EmptyRequest) || definition.ReqDtoType.GetCustomAttribute<BodyReadByEndpointAttribute>() is null
-            && context.ApiDescription.HttpMethod is not ("GET" or "HEAD" or "DELETE"))
-        {
-            return;
-        }
-
-        var template = context.ApiDescription.RelativePath ?? "";
+        var query = context.ApiDescription.HttpMethod is "GET" or "HEAD" or "DELETE";
+        var properties = definition.ReqDtoType == typeof(EmptyRequest) ? []
+            : definition.ReqDtoType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.SetMethod is not null && p.GetCustomAttribute<HideFromDocsAttribute>() is null)
+                .ToList();
         var parameters = (operation.Parameters ?? []).ToList();
-        foreach (var property in definition.ReqDtoType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        void Add(OpenApiParameter parameter)
         {
-            if (Describe(property, template, context) is { } parameter
-                && !parameters.Any(p => p.In == parameter.In && string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase)))
+            if (!parameters.Any(p => p.In == parameter.In && string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 parameters.Add(parameter);
             }
         }
 
-        // Route values first, in the order of the route, as ApiExplorer gives them for Minimal APIs.
-        operation.Parameters = [.. parameters.OrderBy(p => p.In == ParameterLocation.Path ? template.IndexOf("{" + p.Name, StringComparison.OrdinalIgnoreCase) : int.MaxValue)];
-        if (definition.ReqDtoType.GetCustomAttribute<BodyReadByEndpointAttribute>() is null)
+        var template = definition.Routes.FirstOrDefault() ?? "";
+        foreach (Match value in RouteValue().Matches(template))
+        {
+            var name = value.Groups["name"].Value;
+            var property = properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            var (schema, description) = property is not null ? Schema(property, context) : (ConstraintSchema(value.Groups["constraint"].Value), null);
+            Add(new OpenApiParameter { Name = name, In = ParameterLocation.Path, Required = true, Description = description, Schema = schema });
+        }
+
+        foreach (var property in properties)
+        {
+            var header = property.GetCustomAttribute<FromHeaderAttribute>();
+            var isRouteValue = RouteValue().Matches(template).Any(m => string.Equals(m.Groups["name"].Value, property.Name, StringComparison.OrdinalIgnoreCase));
+            if (isRouteValue || (header is null && !query))
+            {
+                continue;
+            }
+
+            var (schema, description) = Schema(property, context);
+            Add(new OpenApiParameter
+            {
+                Name = header?.HeaderName ?? Parameters.CamelCase(property.Name),
+                In = header is null ? ParameterLocation.Query : ParameterLocation.Header,
+                Description = description,
+                Schema = schema,
+            });
+        }
+
+        operation.Parameters = parameters;
+        if (query)
         {
             operation.RequestBody = null;
         }
     }
 
-    private static OpenApiParameter? Describe(PropertyInfo property, string template, OperationFilterContext context)
+    /// <summary>The schema of the member, with its XML summary (as the parameter's description) and data annotations (Range: minimum, maximum).</summary>
+    private static (IOpenApiSchema Schema, string? Description) Schema(PropertyInfo property, OperationFilterContext context)
     {
-        if (property.GetCustomAttribute<HideFromDocsAttribute>() is not null || property.SetMethod is null)
-        {
-            return null;
-        }
-
-        var header = property.GetCustomAttribute<FromHeaderAttribute>();
-        var name = header?.HeaderName ?? Parameters.CamelCase(property.Name);
-        var location = header is not null ? ParameterLocation.Header
-            : template.Contains("{" + name, StringComparison.OrdinalIgnoreCase) ? ParameterLocation.Path
-            : ParameterLocation.Query;
-
-        // The schema of the member carries its XML summary and data annotations (Range: minimum, maximum).
         var schema = context.SchemaGenerator.GenerateSchema(property.PropertyType, context.SchemaRepository, memberInfo: property);
         string? description = null;
         if (schema is OpenApiSchema plain)
@@ -74,20 +91,18 @@ internal sealed class EndpointDefinitionFilter : IOperationFilter
             plain.Description = null;
         }
 
-        return new OpenApiParameter
-        {
-            Name = location == ParameterLocation.Path ? template.Substring(template.IndexOf("{" + name, StringComparison.OrdinalIgnoreCase) + 1, name.Length) : name,
-            In = location,
-            Required = location == ParameterLocation.Path,
-            Description = description,
-            Schema = schema,
-        };
+        return (schema, description);
     }
-}
 
-/// <summary>
-/// Marks a request DTO whose body the endpoint reads itself (ADR 3): its body stays in the document as the
-/// endpoint's <c>Accepts</c> metadata says, and its other properties are parameters.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class)]
-internal sealed class BodyReadByEndpointAttribute : Attribute;
+    private static OpenApiSchema ConstraintSchema(string constraint) => constraint switch
+    {
+        "guid" => new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" },
+        "int" => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+        "long" => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" },
+        _ => new OpenApiSchema { Type = JsonSchemaType.String },
+    };
+
+    /// <summary>A route value of a template: <c>{id:guid}</c>, <c>{code}</c>.</summary>
+    [GeneratedRegex(@"\{(?<name>[A-Za-z_][A-Za-z0-9_]*)(:(?<constraint>[a-z]+))?[^}]*\}")]
+    private static partial Regex RouteValue();
+}

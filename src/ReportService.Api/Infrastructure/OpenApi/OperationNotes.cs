@@ -28,6 +28,9 @@ internal sealed record OperationNote
     public IReadOnlyDictionary<int, string> Responses { get; init; } = new Dictionary<int, string>();
 
     public string? RequestBody { get; init; }
+
+    /// <summary>The 409 is a review lock (<c>ReviewLockProblem</c>), not a duplicate report.</summary>
+    public bool ReviewLockConflict { get; init; }
 }
 
 internal static class OperationNotes
@@ -103,6 +106,7 @@ internal static class OperationNotes
         ["CorrectReport"] = new()
         {
             Localized = true,
+            ReviewLockConflict = true,
             ReportExample = true,
             RuleViolationsExample = true,
             RequestBody = ReportBody + " The identity (agency.creditCode, year, agency.scope) must stay that of the report.",
@@ -115,10 +119,30 @@ internal static class OperationNotes
             ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>> { [StatusCodes.Status200OK] = [RevisionETag] },
             Responses = new Dictionary<int, string>
             {
-                [StatusCodes.Status200OK] = "Accepted and stored as the next revision, with its warnings; earlier revisions stay readable.",
+                [StatusCodes.Status200OK] = "Accepted and stored as the next revision, with its warnings; earlier revisions stay readable. The report's review status becomes `pending`.",
+                [StatusCodes.Status409Conflict] = "A review lock: the report is approved (type `https://report-service/problems/report-approved`, `review` names the approval), " +
+                    "or its year's period is locked (`Review:PeriodLocks`, type `https://report-service/problems/period-locked`, `lockedAfter` the last open day) and no reviewer " +
+                    "has returned it. A reviewer must return the report first (POST /v1/reports/{id}/reviews); nothing was stored.",
                 [StatusCodes.Status422UnprocessableEntity] = "A rule of severity error failed: `violations` lists every violation, errors and warnings, with its rule and cells; nothing was stored " +
                     "(type `https://report-service/problems/rule-violations`). The same status without `violations` answers a body for another agency, year or scope " +
                     "(type `https://report-service/problems/identity-changed`).",
+            },
+        },
+        ["ReviewReport"] = new()
+        {
+            RequestBody = "The decision (`approved` or `returned`) and a comment (required when returned, at most 2,000 characters).",
+            RequestHeaders =
+            [
+                new("If-Match", "The ETag of the revision reviewed (from GET /v1/reports/{id}), quotes included (`\"3\"`): " +
+                    "428 without it, 400 when it is not a quoted entity tag, 412 when a correction came since. Needed for every review; " +
+                    "not marked required so that clients can send the request whose 428 the document describes.", Required: false),
+            ],
+            ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>> { [StatusCodes.Status200OK] = [RevisionETag] },
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status200OK] = "The decision is recorded (and audited); the report's review status is now the decision.",
+                [StatusCodes.Status400BadRequest] = "The body is not a review: no or an unknown decision, a returned report without a comment, or a comment over 2,000 characters (`pointer` names the value).",
+                [StatusCodes.Status403Forbidden] = "The token lacks `reports:review`, or its region prefixes (`region_prefixes`) do not cover the report's region. Nothing was recorded.",
             },
         },
         ["ImportReports"] = new()

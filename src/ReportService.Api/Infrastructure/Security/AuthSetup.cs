@@ -23,6 +23,7 @@ internal static class AuthSetup
         services.AddOptions<AuthorizationOptions>().Configure<Microsoft.Extensions.Options.IOptions<AuthOptions>>((authorization, auth) =>
         {
             authorization.AddPolicy(Policies.Write, policy => policy.AddRequirements(new ScopeRequirement(Scopes.Write)));
+            authorization.AddPolicy(Policies.Review, policy => policy.AddRequirements(new ScopeRequirement(Scopes.Review)));
             authorization.AddPolicy(Policies.ReadReports, policy => policy.AddRequirements(
                 new ScopeRequirement(auth.Value.PublicReports ? null : Scopes.Read)));
             authorization.AddPolicy(Policies.ReadPublicData, policy => policy.AddRequirements(

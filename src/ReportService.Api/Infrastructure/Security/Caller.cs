@@ -73,6 +73,21 @@ internal sealed class Caller
         return RegionPrefixes.Any(prefix => prefix == Security.Scopes.AnyRegion || region.StartsWith(prefix, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Whether this caller may review reports of this region: <c>reports:review</c> and a region prefix that
+    /// covers it (a supervising office reviews its area; credit codes grant writing, not reviewing).
+    /// </summary>
+    public bool MayReview(string regionCode)
+    {
+        if (!HasScope(Security.Scopes.Review))
+        {
+            return false;
+        }
+
+        var region = RegionCode.TryNormalize(regionCode, out var normalized) ? normalized : regionCode;
+        return RegionPrefixes.Any(prefix => prefix == Security.Scopes.AnyRegion || region.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
     /// <summary>The 403 for a report of an agency the caller may not write for, counted by operation.</summary>
     public ProblemHttpResult Forbidden(string creditCode, string regionCode, string operation)
     {

@@ -6,6 +6,9 @@ internal static class Scopes
     public const string Write = "reports:write";
     public const string Read = "reports:read";
 
+    /// <summary>A supervising office: may review (approve, return) reports of its region prefixes.</summary>
+    public const string Review = "reports:review";
+
     /// <summary>Credit codes of the agencies whose reports the token may write (a JSON array, or space-separated).</summary>
     public const string CreditCodesClaim = "credit_codes";
 
@@ -20,6 +23,9 @@ internal static class Policies
 {
     /// <summary>Needs <see cref="Scopes.Write"/>.</summary>
     public const string Write = "write";
+
+    /// <summary>Needs <see cref="Scopes.Review"/>; the report's region is checked against the token's region prefixes.</summary>
+    public const string Review = "review";
 
     /// <summary>Report bodies: <see cref="Scopes.Read"/> unless <c>Auth:PublicReports</c>.</summary>
     public const string ReadReports = "read-reports";

@@ -1,9 +1,8 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReportService.Api.Features.Reports.ReviewReport;
 using ReportService.Api.Infrastructure.Endpoints;
-using ReportService.Api.Infrastructure.OpenApi;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Net.Http.Headers;
 using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Security;
 using AccessPolicies = ReportService.Api.Infrastructure.Security.Policies;
@@ -15,7 +14,6 @@ using ReportService.Statutory.Validation;
 namespace ReportService.Api.Features.Reports.CorrectReport;
 
 /// <summary>A correction: the report's id from the route and the new body, read by the project's reader.</summary>
-[BodyReadByEndpoint]
 internal sealed class CorrectReportRequest : IBindsItself<CorrectReportRequest>
 {
     public Guid Id { get; init; }
@@ -31,7 +29,7 @@ internal sealed class CorrectReportRequest : IBindsItself<CorrectReportRequest>
     };
 }
 
-internal sealed class CorrectReportEndpoint(ReportValidator validator, ReportsDbContext db, TimeProvider clock)
+internal sealed class CorrectReportEndpoint(ReportValidator validator, ReportsDbContext db, TimeProvider clock, ReviewLocks locks)
     : Endpoint<CorrectReportRequest, Results<Ok<ReportAcceptedResponse>, ProblemHttpResult>>
 {
     private const string Operation = "correct";
@@ -46,6 +44,7 @@ internal sealed class CorrectReportEndpoint(ReportValidator validator, ReportsDb
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -57,7 +56,8 @@ internal sealed class CorrectReportEndpoint(ReportValidator validator, ReportsDb
             s.Summary = "Correct a report (a new revision)";
             s.Description = "Replaces the report's content with a new revision, checked like a submission; earlier revisions stay readable. " +
                 "Needs If-Match with the current ETag: 428 without it, 412 when another correction came first. " +
-                "The identity (agency.creditCode, year, agency.scope) cannot change.";
+                "The identity (agency.creditCode, year, agency.scope) cannot change. An approved report, or one of a locked period, " +
+                "must be returned by a reviewer first (409).";
         });
     }
 
@@ -65,23 +65,10 @@ internal sealed class CorrectReportEndpoint(ReportValidator validator, ReportsDb
     {
         var (id, body, context) = (req.Id, req.Body, HttpContext);
         var language = Languages.Preferred(context.Request);
-        var ifMatch = context.Request.GetTypedHeaders().IfMatch;
-        if (ifMatch.Count == 0 && context.Request.Headers.IfMatch.Count > 0)
+        var (ifMatch, precondition) = RevisionPreconditions.Read(context.Request, id, "correction");
+        if (precondition is not null)
         {
-            // RFC 9110 §8.8.3: an entity tag is quoted. `If-Match: 3` is a malformed request, not a missing precondition.
-            return TypedResults.Problem(
-                title: "If-Match is not an entity tag",
-                detail: "If-Match must be the ETag exactly as GET " + ReportRecords.Location(id) + " sent it, quotes included (for example \"3\").",
-                statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["parameter"] = "If-Match" });
-        }
-
-        if (ifMatch.Count == 0)
-        {
-            return TypedResults.Problem(
-                title: "If-Match required",
-                detail: "A correction must name the revision it corrects: send If-Match with the ETag of GET " + ReportRecords.Location(id) + ".",
-                statusCode: StatusCodes.Status428PreconditionRequired);
+            return precondition;
         }
 
         if (body.Problem is { } unreadable)
@@ -101,7 +88,7 @@ internal sealed class CorrectReportEndpoint(ReportValidator validator, ReportsDb
             return caller.Forbidden(stored.CreditCode, stored.RegionCode, Operation);
         }
 
-        if (!Matches(ifMatch, stored.CurrentRevision))
+        if (!RevisionPreconditions.Matches(ifMatch, stored.CurrentRevision))
         {
             return Stale(stored.CurrentRevision);
         }
@@ -140,10 +127,19 @@ internal sealed class CorrectReportEndpoint(ReportValidator validator, ReportsDb
         ReportRecords.Describe(stored, report);
         stored.CurrentRevision = revision;
         stored.UpdatedAt = now;
+        // A new revision has not been reviewed.
+        stored.ReviewStatus = ReviewStatuses.Pending;
         ReportRecords.AddRevision(db, ReportRecords.NewRevision(id, revision, body.Utf8, violations, now, caller, RevisionOperations.Correct), report);
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // The report's row is locked first, so that a review cannot approve the revision this correction replaces
+            // between the check and the write (a review waits, then finds the new revision: 412).
+            if (await locks.RefusalAsync(db, before, await ReviewLocks.LockStatusAsync(db, id, cancellationToken), cancellationToken) is { } locked)
+            {
+                return locked;
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             await AggregateRollups.RemoveAsync(db, before, before.CurrentRevision, cancellationToken);
             await AggregateRollups.AddAsync(db, stored, cancellationToken);
@@ -172,16 +168,5 @@ internal sealed class CorrectReportEndpoint(ReportValidator validator, ReportsDb
         });
     }
 
-    private static bool Matches(IList<EntityTagHeaderValue> ifMatch, int currentRevision)
-    {
-        var current = ReportRecords.ETag(currentRevision);
-        return ifMatch.Any(tag => tag == EntityTagHeaderValue.Any || tag.Tag.Equals(current, StringComparison.Ordinal));
-    }
-
-    private static ProblemHttpResult Stale(int? current) => TypedResults.Problem(
-        title: "The report has changed",
-        detail: current is { } revision
-            ? $"If-Match does not name the current revision ({ReportRecords.ETag(revision)}). Read the report again, apply your correction to it and retry."
-            : "Another correction was stored first. Read the report again, apply your correction to it and retry.",
-        statusCode: StatusCodes.Status412PreconditionFailed);
+    private static ProblemHttpResult Stale(int? current) => RevisionPreconditions.Stale(current, "apply your correction to it and retry");
 }

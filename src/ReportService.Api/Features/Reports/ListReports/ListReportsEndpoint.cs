@@ -114,6 +114,7 @@ internal sealed class ListReportsEndpoint(ReportsDbContext db, Regions.RegionDir
             Id = r.Id,
             Href = ReportRecords.Location(r.Id),
             Revision = r.CurrentRevision,
+            ReviewStatus = StoredReportReader.ReviewStatusOf(r.ReviewStatus),
             Format = r.Format,
             Year = r.Year,
             AgencyName = r.AgencyName,

@@ -25,6 +25,9 @@ public sealed class ListReportsItem
     /// <summary>The current revision.</summary>
     public required int Revision { get; init; }
 
+    /// <summary>The report's review status: pending, approved or returned.</summary>
+    public required ReportReviewStatus ReviewStatus { get; init; }
+
     /// <summary>格式版本 of the current revision.</summary>
     public required string Format { get; init; }
 

@@ -34,8 +34,8 @@ internal sealed class ListRevisionsEndpoint(ReportsDbContext db) : Endpoint<List
     {
         var id = req.Id;
         var cancellationToken = ct;
-        var current = await db.Reports.AsNoTracking().Where(r => r.Id == id).Select(r => (int?)r.CurrentRevision).FirstOrDefaultAsync(cancellationToken);
-        if (current is null)
+        var report = await db.Reports.AsNoTracking().Where(r => r.Id == id).Select(r => new { r.CurrentRevision, r.ReviewStatus }).FirstOrDefaultAsync(cancellationToken);
+        if (report is null)
         {
             return ReportProblems.NotFound(id);
         }
@@ -45,10 +45,22 @@ internal sealed class ListRevisionsEndpoint(ReportsDbContext db) : Endpoint<List
             .OrderBy(v => v.Revision)
             .Select(v => new { v.Revision, v.SubmittedAt, v.SubmittedBy, v.SubmittedClient, v.Operation, v.ContentHash })
             .ToListAsync(cancellationToken);
+        var reviews = await db.Reviews.AsNoTracking().Where(r => r.ReportId == id).OrderBy(r => r.Id).ToListAsync(cancellationToken);
         return TypedResults.Ok(new ListRevisionsResponse
         {
             Id = id,
-            CurrentRevision = current.Value,
+            CurrentRevision = report.CurrentRevision,
+            ReviewStatus = StoredReportReader.ReviewStatusOf(report.ReviewStatus),
+            Reviews = [.. reviews.Select(r => new ReviewReport.ReviewResponse
+            {
+                ReportId = id,
+                Revision = r.Revision,
+                Decision = Enum.Parse<ReviewReport.ReviewDecision>(r.Decision, ignoreCase: true),
+                Comment = r.Comment,
+                ReviewedBy = r.ReviewedBy,
+                ReviewedClient = r.ReviewedClient,
+                ReviewedAt = r.ReviewedAt,
+            })],
             Revisions = [.. revisions.Select(v => new ListRevisionsItem
             {
                 Revision = v.Revision,

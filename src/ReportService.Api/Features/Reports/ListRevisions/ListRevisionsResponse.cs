@@ -11,6 +11,12 @@ public sealed class ListRevisionsResponse
 
     /// <summary>Every revision, oldest first.</summary>
     public required IReadOnlyList<ListRevisionsItem> Revisions { get; init; }
+
+    /// <summary>The report's review status now: pending, approved or returned.</summary>
+    public required ReportReviewStatus ReviewStatus { get; init; }
+
+    /// <summary>Every review decision, oldest first, each naming the revision it judged.</summary>
+    public required IReadOnlyList<ReviewReport.ReviewResponse> Reviews { get; init; }
 }
 
 /// <summary>One revision in a report's history.</summary>

@@ -1,7 +1,6 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReportService.Api.Infrastructure.Endpoints;
-using ReportService.Api.Infrastructure.OpenApi;
 using Microsoft.EntityFrameworkCore;
 using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Security;
@@ -14,7 +13,6 @@ using ReportService.Statutory.Validation;
 namespace ReportService.Api.Features.Reports.SubmitReport;
 
 /// <summary>A submission: the report body, read by the project's reader, and its Idempotency-Key.</summary>
-[BodyReadByEndpoint]
 internal sealed class SubmitReportRequest : IBindsItself<SubmitReportRequest>
 {
     [HideFromDocs]

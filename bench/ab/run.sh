@@ -8,13 +8,15 @@
 #      measured in each sub-run beside the service, is the figure.
 #   2. CPU per aggregate answer: one PostgreSQL cluster with BENCH_AGG_REPORTS reports (imported once through
 #      B's POST /v1/reports/batch); each service in turn answers the same BENCH_AGG_QUESTIONS dashboard
-#      questions (JSON and CSV, both endpoints) BENCH_AGG_REQUESTS times each with `hey -c 8`, after a
-#      warm-up pass; the figure is the service process's CPU time (utime + stime from /proc) per 200 answer.
+#      questions (JSON and CSV, both endpoints) BENCH_AGG_REQUESTS times each with `hey -c 8`, after
+#      BENCH_AGG_WARMUP requests of each (JIT tiering and PGO settle only after thousands of requests: with 300
+#      the figure was 4x the steady state and measured the JIT, not the endpoint); the figure is the service
+#      process's CPU time (utime + stime from /proc) per 200 answer.
 #      No writes: every answer after the first comes from the answer cache, so this is the cost of the
 #      endpoint, its binding and the cache path, which is what a framework change can make worse.
 #
 # Usage: bench/ab/run.sh [A] [B]     defaults: A = 1490b3c (the last Minimal API commit), B = HEAD
-#        (about 25 minutes on 2 cores; as root on Debian 12 with the .NET 10 SDK; installs hey when missing)
+#        (about 35 minutes on 2 cores; as root on Debian 12 with the .NET 10 SDK; installs hey when missing)
 #
 # Loopback only: throwaway clusters (scripts/local-postgres.sh) and services on 127.0.0.1, stopped and
 # destroyed at the end, also on failure. Hold `flock /tmp/rs-bench.lock` around it (it takes the lock itself).
@@ -24,7 +26,9 @@
 #   BENCH_SECONDS [15]            measured seconds of each ingestion phase (service and pgbench alike)
 #   BENCH_CONCURRENCY [16]
 #   BENCH_AGG_REPORTS [20000]     reports behind the aggregate questions
-#   BENCH_AGG_REQUESTS [3000]     requests per question per measurement
+#   BENCH_AGG_REQUESTS [8000]     requests per question per measurement
+#   BENCH_AGG_WARMUP [3000]       warm-up requests per question and media type
+#   BENCH_PARTS ["1 2"]           which parts to run
 #   BENCH_RESULTS [bench/ab/results]
 set -euo pipefail
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
@@ -39,7 +43,9 @@ ROUNDS=${BENCH_ROUNDS:-2}
 SECONDS_PER_PHASE=${BENCH_SECONDS:-15}
 CONCURRENCY=${BENCH_CONCURRENCY:-16}
 AGG_REPORTS=${BENCH_AGG_REPORTS:-20000}
-AGG_REQUESTS=${BENCH_AGG_REQUESTS:-3000}
+AGG_REQUESTS=${BENCH_AGG_REQUESTS:-8000}
+AGG_WARMUP=${BENCH_AGG_WARMUP:-3000}
+PARTS=${BENCH_PARTS:-1 2}
 RESULTS=${BENCH_RESULTS:-$root/bench/ab/results}
 mkdir -p "$RESULTS"
 summary="$RESULTS/ab-$(date -u +%Y%m%dT%H%M%SZ).txt"
@@ -64,13 +70,16 @@ say "$(date -u '+%Y-%m-%d %H:%M UTC'); nproc $(nproc); load average at start $(l
 # ------------------------------------------------------------------------------------------------
 # 1. Ingestion ratio to pgbench, per sub-run
 
-say ""
-say "## 1. Single-report ingestion, ratio to pgbench (bench/ingestion/run.sh part 1, c=$CONCURRENCY, ${SECONDS_PER_PHASE} s)"
-declare -A ratios
 order=()
 for ((r = 1; r <= ROUNDS; r++)); do
   if ((r % 2 == 1)); then order+=("$A" "$B"); else order+=("$B" "$A"); fi
 done
+mean() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.3f", s / NF }' <<<"$1"; }
+
+if [[ " $PARTS " == *" 1 "* ]]; then
+say ""
+say "## 1. Single-report ingestion, ratio to pgbench (bench/ingestion/run.sh part 1, c=$CONCURRENCY, ${SECONDS_PER_PHASE} s)"
+declare -A ratios
 for side in "${order[@]}"; do
   log "ingestion of $side; load $(loadavg)"
   out=$(RS_BENCH_LOCKED=1 BENCH_SOURCE="$side" BENCH_SECONDS="$SECONDS_PER_PHASE" BENCH_ROUNDS=1 BENCH_CONCURRENCY="$CONCURRENCY" \
@@ -82,10 +91,11 @@ for side in "${order[@]}"; do
   ratios[$side]="${ratios[$side]:-} $ratio"
   say "  $side: $line (load $(loadavg))"
 done
-mean() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.3f", s / NF }' <<<"$1"; }
 ra=$(mean "${ratios[$A]}")
 rb=$(mean "${ratios[$B]}")
 say "RESULT ingestion: A $A ratio $ra, B $B ratio $rb, B/A $(awk -v a="$ra" -v b="$rb" 'BEGIN { printf "%.3f", b / a }') (target >= 0.95)"
+fi
+[[ " $PARTS " == *" 2 "* ]] || exit 0
 
 # ------------------------------------------------------------------------------------------------
 # 2. CPU per aggregate answer
@@ -140,7 +150,10 @@ declare -A cpu
 for side in "${order[@]}"; do
   start_service "$side"
   for q in "${questions[@]}"; do curl -sf "$url$q" >/dev/null; curl -sf -H 'Accept: text/csv' "$url$q" >/dev/null; done
-  for q in "${questions[@]}"; do hey -n 300 -c 8 "$url$q" >/dev/null; done # warm-up (JIT, tiered compilation)
+  for q in "${questions[@]}"; do # warm-up (JIT tiering, PGO)
+    hey -n "$AGG_WARMUP" -c 8 "$url$q" >/dev/null
+    hey -n "$AGG_WARMUP" -c 8 -H 'Accept: text/csv' "$url$q" >/dev/null
+  done
   before=$(awk '{print $14 + $15}' "/proc/$service_pid/stat")
   answers=0
   for q in "${questions[@]}"; do

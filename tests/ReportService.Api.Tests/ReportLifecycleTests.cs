@@ -262,4 +262,30 @@ public sealed class ReportLifecycleTests(ServiceFactory factory) : IClassFixture
         Assert.Equal(carried, (int)warning["expected"]!);
         Assert.Equal("warning", (string)warning["severity"]!);
     }
+
+    [Fact]
+    public async Task A_report_shows_todays_cross_year_warnings_beside_the_stored_ones_once_the_previous_year_changes()
+    {
+        // 2023 is submitted before 2022 exists: no cross-year warning is stored with it.
+        var creditCode = ReportGenerator.MakeCreditCode("141122", new Random(22));
+        var current = ReportGenerator.Generate(new Random(2), "2021", 2023, creditCode);
+        var id = await _client.SubmitAcceptedAsync(current);
+        var before = await (await _client.GetAsync($"/v1/reports/{id}")).ReadObjectAsync();
+        Assert.DoesNotContain(before["warnings"]!.AsArray(), v => (string)v!["rule"]! == "X.CARRY_OVER");
+        Assert.Empty(before["crossYearWarningsNow"]!.AsArray());
+
+        // Then 2022 arrives with another carried-forward count: 2023's stored warnings stay as written (the audit),
+        // today's cross-year warnings name the difference.
+        var previous = ReportGenerator.Generate(new Random(1), "2021", 2022, creditCode);
+        await _client.SubmitAcceptedAsync(previous);
+        var after = await (await _client.GetAsync($"/v1/reports/{id}")).ReadObjectAsync();
+        Assert.Equal(before["warnings"]!.ToJsonString(), after["warnings"]!.ToJsonString());
+        var now = after["crossYearWarningsNow"]!.AsArray();
+        Assert.Contains(now, v => (string)v!["rule"]! == "X.CARRY_OVER");
+        Assert.All(now, v => Assert.StartsWith("X.", (string)v!["rule"]!, StringComparison.Ordinal));
+
+        // A revision read shows what was stored, and no "now".
+        var revision = await (await _client.GetAsync($"/v1/reports/{id}/revisions/1")).ReadObjectAsync();
+        Assert.False(revision.ContainsKey("crossYearWarningsNow"));
+    }
 }

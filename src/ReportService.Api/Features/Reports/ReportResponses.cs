@@ -71,8 +71,16 @@ public sealed class StoredReportResponse
     /// <summary>SHA-256 (hex) of the body as submitted.</summary>
     public required string ContentHash { get; init; }
 
-    /// <summary>The warnings stored with this revision.</summary>
+    /// <summary>The warnings stored with this revision when it was written: kept as they were, the audit of what the writer was told.</summary>
     public required IReadOnlyList<RuleViolation> Warnings { get; init; }
+
+    /// <summary>
+    /// GET /v1/reports/{id} only: the cross-year rules run now, against the agency's current report of the
+    /// previous year. A correction of that report after this one was written makes the stored cross-year
+    /// warnings stale; these are today's. Absent on GET of a revision.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RuleViolation>? CrossYearWarningsNow { get; init; }
 
     /// <summary>The report as submitted (a <c>Report</c>: format 2019 or 2021).</summary>
     public required JsonElement Report { get; init; }

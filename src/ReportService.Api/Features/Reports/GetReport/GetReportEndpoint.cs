@@ -4,6 +4,8 @@ using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Endpoints;
 using AccessPolicies = ReportService.Api.Infrastructure.Security.Policies;
 using ReportService.Api.Persistence;
+using ReportService.Statutory.Rules;
+using ReportService.Statutory.Validation;
 
 namespace ReportService.Api.Features.Reports.GetReport;
 
@@ -13,7 +15,7 @@ internal sealed class GetReportRequest
     public Guid Id { get; init; }
 }
 
-internal sealed class GetReportEndpoint(ReportsDbContext db) : Endpoint<GetReportRequest, Results<Ok<StoredReportResponse>, ProblemHttpResult>>
+internal sealed class GetReportEndpoint(ReportsDbContext db, ReportValidator validator) : Endpoint<GetReportRequest, Results<Ok<StoredReportResponse>, ProblemHttpResult>>
 {
     public override void Configure()
     {
@@ -25,7 +27,8 @@ internal sealed class GetReportEndpoint(ReportsDbContext db) : Endpoint<GetRepor
         Summary(s =>
         {
             s.Summary = "The current revision of a report";
-            s.Description = "The report as last submitted, with its warnings. The ETag is the revision; send it as If-Match to correct the report.";
+            s.Description = "The report as last submitted, with the warnings stored with it and the cross-year warnings as of now " +
+                "(crossYearWarningsNow: the previous year's report may have been corrected since). The ETag is the revision; send it as If-Match to correct the report.";
         });
     }
 
@@ -37,7 +40,27 @@ internal sealed class GetReportEndpoint(ReportsDbContext db) : Endpoint<GetRepor
             return ReportProblems.NotFound(req.Id);
         }
 
+        // Today's cross-year warnings, beside the stored ones (which stay as they were written).
+        var content = StoredBodies.Read(report.Report.GetRawText());
+        var previous = await ReportRecords.PreviousYearAsync(db, content, ct);
+        var now = validator.Check(new ReportUnderReview(content, previous)).Where(v => RuleCatalog.Get(v.Rule).NeedsPreviousYear);
+
         HttpContext.Response.Headers.ETag = ReportRecords.ETag(report.Revision);
-        return TypedResults.Ok(report);
+        return TypedResults.Ok(new StoredReportResponse
+        {
+            Id = report.Id,
+            Revision = report.Revision,
+            CurrentRevision = report.CurrentRevision,
+            Status = report.Status,
+            ReviewStatus = report.ReviewStatus,
+            SubmittedAt = report.SubmittedAt,
+            SubmittedBy = report.SubmittedBy,
+            SubmittedClient = report.SubmittedClient,
+            Operation = report.Operation,
+            ContentHash = report.ContentHash,
+            Warnings = report.Warnings,
+            CrossYearWarningsNow = RuleViolation.From(now, Languages.Preferred(HttpContext.Request)),
+            Report = report.Report,
+        });
     }
 }

@@ -8,7 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace ReportService.Api.Infrastructure.Security;
 
 /// <summary>JWT bearer authentication and the scope policies (ADR 6).</summary>
-internal static class AuthSetup
+internal static partial class AuthSetup
 {
     public static IServiceCollection AddReportServiceAuth(this IServiceCollection services)
     {
@@ -60,6 +60,14 @@ internal static class AuthSetup
         if (!string.IsNullOrWhiteSpace(auth.Authority))
         {
             jwt.Authority = auth.Authority;
+            jwt.AutomaticRefreshInterval = TimeSpan.FromSeconds(auth.MetadataRefreshSeconds);
+            jwt.RefreshInterval = TimeSpan.FromSeconds(auth.UnknownKeyRefreshSeconds);
+            // Set here, so that JwtBearer does not make its own: this one knows whether the keys were ever obtained.
+            jwt.ConfigurationManager = new ProviderMetadata(auth, new HttpClient
+            {
+                Timeout = jwt.BackchannelTimeout,
+                MaxResponseContentBufferSize = 1024 * 1024,
+            });
         }
         else if (!string.IsNullOrWhiteSpace(auth.SigningKey))
         {
@@ -74,6 +82,12 @@ internal static class AuthSetup
             OnChallenge = async context =>
             {
                 context.HandleResponse();
+                if (ProviderUnreachable(context))
+                {
+                    await ProviderUnreachableAsync(context);
+                    return;
+                }
+
                 var refused = context.AuthenticateFailure is not null;
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = refused ? "Bearer error=\"invalid_token\"" : "Bearer";
@@ -92,6 +106,35 @@ internal static class AuthSetup
             },
         };
     }
+
+    /// <summary>
+    /// A token was refused for want of keys because the provider has not been reachable since the service
+    /// started: the token may well be good, so the caller is told to retry, as during a database outage.
+    /// </summary>
+    private static bool ProviderUnreachable(JwtBearerChallengeContext context) =>
+        context.AuthenticateFailure is SecurityTokenSignatureKeyNotFoundException &&
+        context.Options.ConfigurationManager is ProviderMetadata { Obtained: false };
+
+    private static async Task ProviderUnreachableAsync(JwtBearerChallengeContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        LogProviderUnreachable(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthSetup)), context.Options.Authority);
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = Persistence.DatabaseErrors.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await services.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Identity provider unreachable",
+                Detail = "The identity provider's signing keys could not be obtained, so the bearer token cannot be checked. Retry after the Retry-After delay.",
+            },
+        });
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Bearer token not checked: the signing keys of the identity provider {Authority} could not be obtained")]
+    private static partial void LogProviderUnreachable(ILogger logger, string? authority);
 
     private static string Why(Exception failure) => failure switch
     {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ReportService.TestSupport;
 
@@ -131,8 +130,8 @@ public sealed class IdentityProviderTests(PrivateDataServiceFactory factory) : I
             "another issuer" => await AnotherIssuersTokenAsync(),
             "another audience" => await factory.Provider.TokenAsync("other-service-client"),
             "expired" => await ExpiredTokenAsync(),
-            "unknown key" => Resign(await factory.Provider.TokenAsync("national-tool"), TestIdentityProvider.NewSigningKey()),
-            _ => Resign(await factory.Provider.TokenAsync("national-tool"), new RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048)) { KeyId = factory.Provider.SigningKey.KeyId }),
+            "unknown key" => TestIdentityProvider.Resign(await factory.Provider.TokenAsync("national-tool"), TestIdentityProvider.NewSigningKey()),
+            _ => TestIdentityProvider.Resign(await factory.Provider.TokenAsync("national-tool"), new RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048)) { KeyId = factory.Provider.SigningKey.KeyId }),
         };
         var client = factory.CreateClient(token);
         var before = await factory.ScalarAsync<long>("SELECT count(*) FROM reports");
@@ -167,13 +166,5 @@ public sealed class IdentityProviderTests(PrivateDataServiceFactory factory) : I
         {
             factory.Provider.ClockOffset = TimeSpan.Zero;
         }
-    }
-
-    /// <summary>The token's own header and claims, signed again with another key (its key id unless the key has one).</summary>
-    private static string Resign(string token, RsaSecurityKey key)
-    {
-        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(token.Split('.')[1]));
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(payload,
-            new SigningCredentials(key, SecurityAlgorithms.RsaSha256), new Dictionary<string, object> { ["typ"] = "at+jwt" });
     }
 }

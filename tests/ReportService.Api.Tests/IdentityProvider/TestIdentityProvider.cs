@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -151,6 +152,14 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         }
 
         return (string)JsonNode.Parse(body)!["access_token"]!;
+    }
+
+    /// <summary>A token's own claims signed with another key (a forgery, or a provider the service does not know).</summary>
+    public static string Resign(string token, RsaSecurityKey key)
+    {
+        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(token.Split('.')[1]));
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(payload,
+            new SigningCredentials(key, SecurityAlgorithms.RsaSha256), new Dictionary<string, object> { ["typ"] = "at+jwt" });
     }
 
     private ValueTask ValidateTokenRequest(OpenIddictServerEvents.ValidateTokenRequestContext context)

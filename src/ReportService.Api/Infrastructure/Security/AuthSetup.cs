@@ -108,11 +108,12 @@ internal static partial class AuthSetup
     }
 
     /// <summary>
-    /// A token was refused for want of keys because the provider has not been reachable since the service
-    /// started: the token may well be good, so the caller is told to retry, as during a database outage.
+    /// A well-formed token was refused while the provider has not been reachable since the service started:
+    /// without its discovery document and keys no token can pass (neither its issuer nor its signature can be
+    /// checked), so the token may well be good and the caller is told to retry, as during a database outage.
     /// </summary>
     private static bool ProviderUnreachable(JwtBearerChallengeContext context) =>
-        context.AuthenticateFailure is SecurityTokenSignatureKeyNotFoundException &&
+        context.AuthenticateFailure is not null and not SecurityTokenMalformedException &&
         context.Options.ConfigurationManager is ProviderMetadata { Obtained: false };
 
     private static async Task ProviderUnreachableAsync(JwtBearerChallengeContext context)

@@ -60,13 +60,12 @@ internal static partial class AuthSetup
         if (!string.IsNullOrWhiteSpace(auth.Authority))
         {
             jwt.Authority = auth.Authority;
-            jwt.AutomaticRefreshInterval = TimeSpan.FromSeconds(auth.MetadataRefreshSeconds);
-            jwt.RefreshInterval = TimeSpan.FromSeconds(auth.UnknownKeyRefreshSeconds);
-            // Set here, so that JwtBearer does not make its own: this one knows whether the keys were ever obtained.
-            jwt.ConfigurationManager = new ProviderMetadata(auth, new HttpClient
+            // Set here, so that JwtBearer does not make its own (with the same back-channel settings): this one
+            // knows whether the keys were ever obtained, and takes the refresh intervals from Auth.
+            jwt.ConfigurationManager = new ProviderMetadata(auth, new HttpClient(jwt.BackchannelHttpHandler ?? new HttpClientHandler())
             {
                 Timeout = jwt.BackchannelTimeout,
-                MaxResponseContentBufferSize = 1024 * 1024,
+                MaxResponseContentBufferSize = 10 * 1024 * 1024,
             });
         }
         else if (!string.IsNullOrWhiteSpace(auth.SigningKey))

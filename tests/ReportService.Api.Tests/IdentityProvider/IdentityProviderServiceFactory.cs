@@ -11,29 +11,21 @@ public class IdentityProviderServiceFactory : ServiceFactory
 {
     public const string Audience = "report-service";
 
-    /// <summary>The one agency <c>agency-system</c> may write for (an agency of 交城县, region 141122).</summary>
-    public static readonly string AgencyCreditCode = ReportService.TestSupport.ReportGenerator.MakeCreditCode("141122", new Random(12));
+    /// <summary>The agencies <c>agency-system</c> may write for (two agencies of 交城县, region 141122).</summary>
+    public static readonly string[] AgencyCreditCodes =
+        [ReportService.TestSupport.ReportGenerator.MakeCreditCode("141122", new Random(12)), ReportService.TestSupport.ReportGenerator.MakeCreditCode("141122", new Random(13))];
 
     /// <summary>The clients of the identity-provider tests: one per scope and grant the service knows.</summary>
     public static readonly ProviderClient[] Clients =
     [
         new("national-tool", "reports:write reports:read", RegionPrefixes: ["*"]),
         new("shanxi-oa", "reports:write reports:read", RegionPrefixes: ["14"]),
-        new("agency-system", "reports:write reports:read", CreditCodes: [AgencyCreditCode]),
+        new("agency-system", "reports:write reports:read", CreditCodes: AgencyCreditCodes),
+        new("two-provinces", "reports:write", RegionPrefixes: ["14", "44"]),
         new("dashboard", "reports:read"),
         new("writer-only", "reports:write", RegionPrefixes: ["*"]),
         new("other-service-client", "reports:write reports:read", RegionPrefixes: ["*"], Audience: "another-service"),
     ];
-
-    private readonly bool _startProvider;
-
-    public IdentityProviderServiceFactory()
-        : this(startProvider: true)
-    {
-    }
-
-    /// <summary>With <paramref name="startProvider"/> false the provider is down when the service starts.</summary>
-    public IdentityProviderServiceFactory(bool startProvider) => _startProvider = startProvider;
 
     public TestIdentityProvider Provider { get; private set; } = null!;
 
@@ -42,7 +34,7 @@ public class IdentityProviderServiceFactory : ServiceFactory
 
     public override async Task InitializeAsync()
     {
-        Provider = await TestIdentityProvider.StartAsync(Clients, start: _startProvider);
+        Provider = await TestIdentityProvider.StartAsync(Clients);
     }
 
     /// <summary>Clients send the provider's tokens, never the development key's.</summary>

@@ -22,6 +22,7 @@ public sealed class PrivateDataServiceFactory : IdentityProviderServiceFactory
 public sealed class IdentityProviderTests(PrivateDataServiceFactory factory) : IClassFixture<PrivateDataServiceFactory>
 {
     private const string Guangdong = "440103001";
+    private const string Beijing = "110101001";
 
     private static int _seed = 9000;
 
@@ -68,9 +69,12 @@ public sealed class IdentityProviderTests(PrivateDataServiceFactory factory) : I
     [Fact]
     public async Task The_write_grants_of_the_providers_tokens_limit_writes_to_their_regions_and_agencies()
     {
+        // One grant is a string claim in the token ("region_prefixes": "14"), several are an array.
         var shanxi = await ClientAsync("shanxi-oa");
+        var twoProvinces = await ClientAsync("two-provinces");
         var agency = await ClientAsync("agency-system");
-        var own = Report(creditCode: IdentityProviderServiceFactory.AgencyCreditCode);
+        var codes = IdentityProviderServiceFactory.AgencyCreditCodes;
+        var own = Report(creditCode: codes[0]);
 
         Assert.Equal(HttpStatusCode.Created, (await shanxi.SubmitAsync(Report("141122101"))).StatusCode);
         var refused = await (await shanxi.SubmitAsync(Report(Guangdong))).AssertProblemAsync(403);
@@ -78,11 +82,16 @@ public sealed class IdentityProviderTests(PrivateDataServiceFactory factory) : I
         var lines = (await (await shanxi.PostAsync("/v1/reports/batch", Ndjson(Report("141122102"), Report(Guangdong)))).ReadObjectAsync())["lines"]!.AsArray();
         Assert.Equal(["accepted", "forbidden"], lines.Select(l => (string)l!["status"]!));
 
+        Assert.Equal(HttpStatusCode.Created, (await twoProvinces.SubmitAsync(Report("141122104"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await twoProvinces.SubmitAsync(Report(Guangdong))).StatusCode);
+        await (await twoProvinces.SubmitAsync(Report(Beijing))).AssertProblemAsync(403);
+
         var id = await agency.SubmitAcceptedAsync(own);
         Assert.Equal(HttpStatusCode.OK, (await agency.CorrectAsync(id, own.DeepClone().AsObject().Set("/publishedOn", "2024-01-10"), "\"1\"")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await agency.SubmitAsync(Report(creditCode: codes[1]))).StatusCode);
         // Another agency of the same county: the grant is the credit code, not the region.
         refused = await (await agency.SubmitAsync(Report())).AssertProblemAsync(403);
-        Assert.Contains(IdentityProviderServiceFactory.AgencyCreditCode, (string)refused["detail"]!, StringComparison.Ordinal);
+        Assert.Contains(codes[0], (string)refused["detail"]!, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,8 +57,6 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>The key access tokens are signed with now (its public half is the only one the JWKS lists).</summary>
     public RsaSecurityKey SigningKey { get; private set; }
 
-    public bool IsRunning => _app is not null;
-
     /// <summary>Tokens issued from now on are issued as if the clock were this far off (negative: in the past).</summary>
     public TimeSpan ClockOffset
     {
@@ -66,15 +64,11 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         set => _clock.Offset = value;
     }
 
-    /// <summary>A provider on a free loopback port, started unless <paramref name="start"/> is false (then it is down).</summary>
-    public static async Task<TestIdentityProvider> StartAsync(IEnumerable<ProviderClient> clients, RsaSecurityKey? signingKey = null, bool start = true)
+    /// <summary>A provider on a free loopback port, started.</summary>
+    public static async Task<TestIdentityProvider> StartAsync(IEnumerable<ProviderClient> clients, RsaSecurityKey? signingKey = null)
     {
         var provider = new TestIdentityProvider(clients, FreeLoopbackPort(), signingKey ?? NewSigningKey());
-        if (start)
-        {
-            await provider.StartAsync();
-        }
-
+        await provider.StartAsync();
         return provider;
     }
 

@@ -19,7 +19,14 @@ public sealed class ProviderChangesTests
         {
             var provider = factory.Provider;
             var first = await provider.TokenAsync("national-tool");
-            Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient(first).GetAsync(Reports)).StatusCode);
+            Assert.Equal((0, 0), (provider.Requests(TestIdentityProvider.DiscoveryPath), provider.Requests(TestIdentityProvider.KeysPath)));
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient(first).GetAsync(Reports)).StatusCode);
+            }
+
+            // The service found the keys through the discovery document, once, and kept them.
+            Assert.Equal((1, 1), (provider.Requests(TestIdentityProvider.DiscoveryPath), provider.Requests(TestIdentityProvider.KeysPath)));
 
             // The provider comes back with a new key, and publishes only that one.
             await provider.StopAsync();
@@ -28,6 +35,7 @@ public sealed class ProviderChangesTests
 
             var seen = await UntilAsync(() => factory.CreateClient(second).GetAsync(Reports), HttpStatusCode.OK);
             Assert.All(seen.SkipLast(1), status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+            Assert.True(provider.Requests(TestIdentityProvider.KeysPath) >= 2, "the keys were read again");
             var problem = await (await factory.CreateClient(first).GetAsync(Reports)).AssertProblemAsync(401);
             Assert.Contains("signature", (string)problem["detail"]!, StringComparison.Ordinal);
 

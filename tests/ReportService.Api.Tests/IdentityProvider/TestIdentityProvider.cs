@@ -40,6 +40,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 {
     private readonly Dictionary<string, ProviderClient> _clients;
     private readonly ShiftedClock _clock = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _requests = new(StringComparer.Ordinal);
     private WebApplication? _app;
 
     private TestIdentityProvider(IEnumerable<ProviderClient> clients, int port, RsaSecurityKey signingKey)
@@ -63,6 +64,15 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         get => _clock.Offset;
         set => _clock.Offset = value;
     }
+
+    /// <summary>The discovery document's address.</summary>
+    public const string DiscoveryPath = "/.well-known/openid-configuration";
+
+    /// <summary>The JWKS address OpenIddict's discovery document names.</summary>
+    public const string KeysPath = "/.well-known/jwks";
+
+    /// <summary>How many requests for this path the provider has answered since it was created (across restarts).</summary>
+    public int Requests(string path) => _requests.GetValueOrDefault(path);
 
     /// <summary>A provider on a free loopback port, started.</summary>
     public static async Task<TestIdentityProvider> StartAsync(IEnumerable<ProviderClient> clients, RsaSecurityKey? signingKey = null)
@@ -106,6 +116,11 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             server.AddEventHandler<OpenIddictServerEvents.HandleTokenRequestContext>(handler => handler.UseInlineHandler(HandleTokenRequest));
         });
         var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            _requests.AddOrUpdate(context.Request.Path.Value ?? "", 1, (_, count) => count + 1);
+            return next(context);
+        });
         app.UseAuthentication();
         await app.StartAsync();
         _app = app;

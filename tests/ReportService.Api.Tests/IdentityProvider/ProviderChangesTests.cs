@@ -67,8 +67,9 @@ public sealed class ProviderChangesTests
             Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
             await (await client.SubmitAsync(ReportService.TestSupport.Seeds.Json("004"))).AssertProblemAsync(503);
             Assert.Equal(0L, await factory.ScalarAsync<long>("SELECT count(*) FROM reports"));
-            // Public data needs no token, so no provider either.
+            // Public data needs no token, so no provider either, whether or not the caller sends one.
             Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient(token: null).GetAsync("/v1/rules")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/aggregates?year=2023")).StatusCode);
 
             await provider.StartAsync();
             var seen = await UntilAsync(() => client.GetAsync(Reports), HttpStatusCode.OK);

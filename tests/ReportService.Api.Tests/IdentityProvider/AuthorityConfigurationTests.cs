@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ReportService.Api.Infrastructure.Security;
 
 namespace ReportService.Api.Tests.IdentityProvider;
@@ -57,6 +60,28 @@ public sealed class AuthorityConfigurationTests(PlainHttpAuthorityFactory factor
         {
             Assert.NotNull(problem);
             Assert.Contains(named, problem, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_refresh_settings_reach_the_configuration_manager_that_reads_the_providers_keys()
+    {
+        var service = new IdentityProviderServiceFactory();
+        service.Settings["Auth:MetadataRefreshSeconds"] = "900";
+        service.Settings["Auth:UnknownKeyRefreshSeconds"] = "7";
+        await service.InitializeAsync();
+        try
+        {
+            var jwt = service.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+
+            var metadata = Assert.IsType<ProviderMetadata>(jwt.ConfigurationManager);
+            Assert.Equal(service.Provider.Issuer + ".well-known/openid-configuration", metadata.MetadataAddress);
+            Assert.Equal((TimeSpan.FromSeconds(900), TimeSpan.FromSeconds(7)), (metadata.AutomaticRefreshInterval, metadata.RefreshInterval));
+            Assert.False(metadata.UseLastKnownGoodConfiguration);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)service).DisposeAsync();
         }
     }
 }

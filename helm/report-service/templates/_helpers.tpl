@@ -139,6 +139,8 @@ Logging__LogLevel__{{ $category }}: {{ $level | quote }}
 {{- end }}
 Auth__Authority: {{ required "auth.authority (the identity provider's issuer URL) is required" .Values.auth.authority | quote }}
 Auth__Audience: {{ .Values.auth.audience | quote }}
+Auth__MetadataRefreshSeconds: {{ .Values.auth.metadataRefreshSeconds | quote }}
+Auth__UnknownKeyRefreshSeconds: {{ .Values.auth.unknownKeyRefreshSeconds | quote }}
 Auth__PublicData: {{ .Values.auth.publicData | quote }}
 Auth__PublicReports: {{ .Values.auth.publicReports | quote }}
 RateLimiting__Enabled: {{ .Values.rateLimiting.enabled | quote }}

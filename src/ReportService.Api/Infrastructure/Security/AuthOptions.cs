@@ -15,6 +15,9 @@ internal sealed class AuthOptions
     /// <summary>HS256 needs a key of at least 256 bits.</summary>
     public const int MinimumSigningKeyLength = 32;
 
+    /// <summary>IdentityModel's floor for the scheduled refresh of the provider's metadata (5 minutes).</summary>
+    public const int MinimumMetadataRefreshSeconds = 300;
+
     /// <summary>The identity provider's issuer URL (its <c>/.well-known/openid-configuration</c> is read).</summary>
     public string? Authority { get; set; }
 
@@ -29,6 +32,18 @@ internal sealed class AuthOptions
 
     /// <summary>Whether the authority's metadata must be fetched over HTTPS.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>
+    /// Seconds between scheduled re-reads of the authority's discovery document and keys. IdentityModel allows no
+    /// less than 300. A key the provider withdraws (compromised) is trusted until the next re-read.
+    /// </summary>
+    public int MetadataRefreshSeconds { get; set; } = 3600;
+
+    /// <summary>
+    /// The least seconds between two re-reads caused by tokens signed with a key the service has not seen (the
+    /// provider rotated its key): this bounds how often such tokens make the service call the provider.
+    /// </summary>
+    public int UnknownKeyRefreshSeconds { get; set; } = 300;
 
     /// <summary>Whether aggregates, regions and rules are readable without a token (they are public data).</summary>
     public bool PublicData { get; set; } = true;
@@ -53,6 +68,29 @@ internal sealed class AuthOptions
         if (!string.IsNullOrWhiteSpace(SigningKey) && SigningKey.Length < MinimumSigningKeyLength)
         {
             return $"Auth:SigningKey must have at least {MinimumSigningKeyLength} characters.";
+        }
+
+        if (!string.IsNullOrWhiteSpace(Authority))
+        {
+            if (!Uri.TryCreate(Authority, UriKind.Absolute, out var authority) || (authority.Scheme != Uri.UriSchemeHttps && authority.Scheme != Uri.UriSchemeHttp))
+            {
+                return "Auth:Authority must be the identity provider's issuer URL, e.g. https://idp.example.gov.cn/realms/reports.";
+            }
+
+            if (RequireHttpsMetadata && authority.Scheme != Uri.UriSchemeHttps)
+            {
+                return "Auth:Authority must be an https URL (Auth:RequireHttpsMetadata=false allows http, for tests on loopback only).";
+            }
+
+            if (MetadataRefreshSeconds < MinimumMetadataRefreshSeconds)
+            {
+                return $"Auth:MetadataRefreshSeconds must be at least {MinimumMetadataRefreshSeconds}.";
+            }
+
+            if (UnknownKeyRefreshSeconds < 1)
+            {
+                return "Auth:UnknownKeyRefreshSeconds must be at least 1.";
+            }
         }
 
         return null;

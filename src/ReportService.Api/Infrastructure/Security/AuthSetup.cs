@@ -8,7 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace ReportService.Api.Infrastructure.Security;
 
 /// <summary>JWT bearer authentication and the scope policies (ADR 6).</summary>
-internal static class AuthSetup
+internal static partial class AuthSetup
 {
     public static IServiceCollection AddReportServiceAuth(this IServiceCollection services)
     {
@@ -61,6 +61,13 @@ internal static class AuthSetup
         if (!string.IsNullOrWhiteSpace(auth.Authority))
         {
             jwt.Authority = auth.Authority;
+            // Set here, so that JwtBearer does not make its own (with the same back-channel settings): this one
+            // knows whether the keys were ever obtained, and takes the refresh intervals from Auth.
+            jwt.ConfigurationManager = new ProviderMetadata(auth, new HttpClient(jwt.BackchannelHttpHandler ?? new HttpClientHandler())
+            {
+                Timeout = jwt.BackchannelTimeout,
+                MaxResponseContentBufferSize = 10 * 1024 * 1024,
+            });
         }
         else if (!string.IsNullOrWhiteSpace(auth.SigningKey))
         {
@@ -75,6 +82,12 @@ internal static class AuthSetup
             OnChallenge = async context =>
             {
                 context.HandleResponse();
+                if (ProviderUnreachable(context))
+                {
+                    await ProviderUnreachableAsync(context);
+                    return;
+                }
+
                 var refused = context.AuthenticateFailure is not null;
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = refused ? "Bearer error=\"invalid_token\"" : "Bearer";
@@ -93,6 +106,36 @@ internal static class AuthSetup
             },
         };
     }
+
+    /// <summary>
+    /// A well-formed token was refused while the provider has not been reachable since the service started:
+    /// without its discovery document and keys no token can pass (neither its issuer nor its signature can be
+    /// checked), so the token may well be good and the caller is told to retry, as during a database outage.
+    /// </summary>
+    private static bool ProviderUnreachable(JwtBearerChallengeContext context) =>
+        context.AuthenticateFailure is not null and not SecurityTokenMalformedException &&
+        context.Options.ConfigurationManager is ProviderMetadata { Obtained: false };
+
+    private static async Task ProviderUnreachableAsync(JwtBearerChallengeContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        LogProviderUnreachable(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuthSetup)), context.Options.Authority);
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = Persistence.DatabaseErrors.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await services.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Identity provider unreachable",
+                Detail = "The identity provider's signing keys could not be obtained, so the bearer token cannot be checked. Retry after the Retry-After delay.",
+            },
+        });
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Bearer token not checked: the signing keys of the identity provider {Authority} could not be obtained")]
+    private static partial void LogProviderUnreachable(ILogger logger, string? authority);
 
     private static string Why(Exception failure) => failure switch
     {

@@ -45,7 +45,8 @@ internal sealed class ContractOperationFilter : IOperationFilter
         [StatusCodes.Status428PreconditionRequired] = "If-Match is missing: a correction must name the revision it corrects (the ETag of GET /v1/reports/{id}).",
         [StatusCodes.Status429TooManyRequests] = "This client sent more requests than it may (a token bucket per client): retry after Retry-After. Nothing was stored.",
         [StatusCodes.Status500InternalServerError] = "An unexpected error (a write is stored whole or not at all). Quote the `traceId` when reporting it.",
-        [StatusCodes.Status503ServiceUnavailable] = "The database is unreachable or not yet migrated: retry after Retry-After. A write whose commit was cut off " +
+        [StatusCodes.Status503ServiceUnavailable] = "The database is unreachable or not yet migrated, or (with a bearer token, in identity-provider mode) the identity provider's keys " +
+            "could not be read yet: retry after Retry-After. A write whose commit was cut off " +
             "may have been stored: retry a submission with the same Idempotency-Key (it returns the first answer).",
     };
 
@@ -88,6 +89,8 @@ internal sealed class ContractOperationFilter : IOperationFilter
         responses.TryAdd("429", new OpenApiResponse());
         responses.TryAdd("401", new OpenApiResponse());
         responses.TryAdd("403", new OpenApiResponse());
+        // A token that cannot be checked yet (the identity provider never reached) is a 503, on every protected operation.
+        responses.TryAdd("503", new OpenApiResponse());
         var bearer = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Security.BearerScheme.Id, context.Document)] = [] };
         var (requirements, who) = policies switch
         {

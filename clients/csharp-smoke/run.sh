@@ -20,12 +20,17 @@ if [ "${BUILT:-0}" != 1 ]; then
 fi
 
 fixtures=$(mktemp -d)
+failed=""
 trap 'rm -rf "$fixtures"' EXIT
 # client, township (新绛县, 140825), township name: one township per client, so each client's sums are its own.
 while read -r client township name; do
   node ../fixtures.mjs "$fixtures/$client" "$township" "$name"
-  FIXTURES_DIR="$fixtures/$client" TOWNSHIP="$township" dotnet bin/Release/net10.0/ReportService.ClientSmoke.dll "$client"
+  FIXTURES_DIR="$fixtures/$client" TOWNSHIP="$township" dotnet bin/Release/net10.0/ReportService.ClientSmoke.dll "$client" || failed="$failed $client"
 done <<'CLIENTS'
 nswag 140825105 万安镇
 kiota 140825106 阳王镇
 CLIENTS
+if [ -n "$failed" ]; then
+  echo "smoke: failed:$failed" >&2
+  exit 1
+fi

@@ -25,13 +25,18 @@ if [ "${BUILT:-0}" != 1 ]; then
 fi
 
 fixtures=$(mktemp -d)
+failed=""
 trap 'rm -rf "$fixtures"' EXIT
 # smoke, township (新绛县, 140825), township name: one township per client, so each client's sums are its own.
 while read -r smoke township name; do
   node ../fixtures.mjs "$fixtures/$smoke" "$township" "$name"
-  FIXTURES_DIR="$fixtures/$smoke" TOWNSHIP="$township" node "dist/$smoke.js"
+  FIXTURES_DIR="$fixtures/$smoke" TOWNSHIP="$township" node "dist/$smoke.js" || failed="$failed $smoke"
 done <<'SMOKES'
 smoke 140825102 泽掌镇
 hey-api-smoke 140825103 北张镇
 orval-smoke 140825104 古交镇
 SMOKES
+if [ -n "$failed" ]; then
+  echo "smoke: failed:$failed" >&2
+  exit 1
+fi

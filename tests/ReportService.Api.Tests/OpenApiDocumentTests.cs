@@ -89,6 +89,25 @@ public sealed class OpenApiDocumentTests(ServiceFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Every_aggregate_sum_is_required_and_never_null()
+    {
+        // A group lays out each table in full and a sum is never null, so generated clients get plain long
+        // properties rather than optional nullable ones (issue 14); the proxy in scripts/contract-check holds
+        // the service to it.
+        var schemas = JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!["components"]!["schemas"]!.AsObject();
+        var sums = schemas.Where(s => s.Key.EndsWith("Sums", StringComparison.Ordinal)).ToList();
+        Assert.Contains(sums, s => s.Key == "ApplicantCountsSums");
+        Assert.True(sums.Count >= 15, $"only {sums.Count} Sums schemas");
+        foreach (var (name, schema) in sums)
+        {
+            var properties = schema!["properties"]!.AsObject();
+            var required = schema["required"]?.AsArray().Select(r => r!.GetValue<string>()) ?? [];
+            Assert.Equal(properties.Select(p => p.Key).Order(), required.Order());
+            Assert.All(properties, p => Assert.True(p.Value!["nullable"] is null, $"{name}.{p.Key} is nullable"));
+        }
+    }
+
+    [Fact]
     public async Task Aggregate_sums_are_64_bit_integers_while_a_report_keeps_its_32_bit_cells()
     {
         var schemas = JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!["components"]!["schemas"]!;

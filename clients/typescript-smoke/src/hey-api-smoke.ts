@@ -82,7 +82,8 @@ await steps.run(async () => {
     const [group, ...others] = answer.groups;
     check(group !== undefined && others.length === 0, "aggregates: one group");
     check(group.reportCount === 2 && group.formats["2019"] === 1 && group.formats["2021"] === 1, "aggregates: one report of each format");
-    const sum: number | null | undefined = group.requests.received?.naturalPerson;
+    // Required and not null in the document (*Sums): a plain number, exact below 2^53.
+    const sum: number = group.requests.received.naturalPerson;
     check(sum === EXPECTED_SUM && sum > 2 ** 31, `aggregates: received.naturalPerson ${EXPECTED_SUM} expected, got ${sum}`);
     steps.ok(`aggregates JSON: received.naturalPerson ${sum} (> 2^31)`);
 

@@ -272,7 +272,7 @@ async function main(): Promise<void> {
     const [group, ...others] = data.groups;
     check(group !== undefined && others.length === 0, "aggregates: one group");
     check(group.reportCount === 2 && group.formats["2019"] === 1 && group.formats["2021"] === 1, "aggregates: one report of each format");
-    const sum = group.requests.received?.naturalPerson;
+    const sum: number = group.requests.received.naturalPerson;
     check(sum === EXPECTED_SUM && sum > 2 ** 31, `aggregates: received.naturalPerson ${EXPECTED_SUM} expected, got ${sum}`);
 
     const csv = await client.GET("/v1/aggregates", { params: { query: { region: fixtureTownship } }, headers: { Accept: "text/csv" }, parseAs: "text" });
@@ -287,6 +287,36 @@ async function main(): Promise<void> {
     const disclosed = outcomes.data.rows.find((r) => r.category === "disclosed");
     check(disclosed?.value === EXPECTED_SUM && disclosed.share === 1, `outcomes: disclosed ${EXPECTED_SUM}, share 1: ${JSON.stringify(disclosed)}`);
     ok(`aggregates: ${sum} (> 2^31) as JSON, CSV and outcome rows`);
+  }
+
+  // 9. The reads around them, so that the proxy checks their answers too: the list (paged by one, to see a
+  // cursor), a revision, the outcome rows as CSV, the rule catalogue and the division reference.
+  {
+    const first = await client.GET("/v1/reports", { params: { query: { region: fixtureTownship, limit: 1 } } });
+    check(first.data !== undefined && first.data.items.length === 1, `list: one item expected, got ${first.response.status}`);
+    const cursor = first.data.nextCursor;
+    check(typeof cursor === "string", "list: a cursor to the second report");
+    const second = await client.GET("/v1/reports", { params: { query: { region: fixtureTownship, limit: 1, cursor } } });
+    check(second.data !== undefined && second.data.items.length === 1, `list, page 2: one item expected, got ${second.response.status}`);
+    const listed = new Set([...first.data.items, ...second.data.items].map((item) => item.id));
+    check(listed.has(ids.get("2019") ?? "") && listed.has(ids.get("2021") ?? ""), "list: both fixture reports");
+    const revision = await client.GET("/v1/reports/{id}/revisions/{revision}", { params: { path: { id: ids.get("2019") ?? "", revision: 1 } } });
+    check(revision.data?.revision === 1, `revision 1: 200 expected, got ${revision.response.status}`);
+    const csv = await client.GET("/v1/aggregates/outcomes", {
+      params: { query: { region: fixtureTownship, applicant: "naturalPerson" } },
+      headers: { Accept: "text/csv" },
+      parseAs: "text",
+    });
+    check(typeof csv.data === "string" && csv.data.includes(String(EXPECTED_SUM)), `outcomes CSV: ${EXPECTED_SUM} expected, got ${csv.response.status}`);
+    const rules = await client.GET("/v1/rules");
+    check((rules.data?.rules.length ?? 0) > 0 && rules.data?.rules.some((r) => r.id === "T3.BALANCE") === true, "rules: T3.BALANCE listed");
+    const province = await client.GET("/v1/regions/{code}", { params: { path: { code: "14" } } });
+    check(province.data?.name === "山西省", `region 14: 山西省 expected, got ${province.response.status}`);
+    const township = await client.GET("/v1/regions/{code}", { params: { path: { code: fixtureTownship } } });
+    check(township.data?.code === fixtureTownship, `region ${fixtureTownship}: 200 expected, got ${township.response.status}`);
+    const children = await client.GET("/v1/regions", { params: { query: { parent: fixtureTownship.slice(0, 6) } } });
+    check(children.response.status === 200, `regions under ${fixtureTownship.slice(0, 6)}: 200 expected, got ${children.response.status}`);
+    ok("list (two pages), revision, outcomes CSV, rules, regions");
   }
 
   console.log(`smoke: all ${steps} steps passed`);

@@ -1,18 +1,24 @@
 // A client generated from the committed OpenAPI document (openapi-typescript types + openapi-fetch) walks
 // the life of a report against a running service: validate, submit, read, correct, aggregate, and read the
-// typed 422 of a report that breaks the rules. Any unexpected answer exits non-zero.
+// typed 422 of a report that breaks the rules; then submits a report of each format (clients/fixtures.mjs)
+// and reads the township's sums past 2^31 as JSON, CSV and outcome rows. Any unexpected answer exits non-zero.
 //
-//   BASE_URL=http://127.0.0.1:8080 node dist/smoke.js      (run.sh generates, type-checks and builds first)
+//   BASE_URL=http://127.0.0.1:8080 FIXTURES_DIR=… TOWNSHIP=… node dist/smoke.js      (run.sh generates, type-checks and builds first)
+//
+// DIRECT_URL, when set, is the service itself for the anonymous requests: scripts/contract-check sends the rest
+// through a validating proxy (Prism), which answers a request without the document's security itself.
 
 import { randomInt, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import createClient from "openapi-fetch";
+import { CSV_RECEIVED_NATURAL_PERSON, EXPECTED_SUM, INT32_MAX, csvSums, fixture } from "./common.js";
 import type { components, paths } from "./generated/report-service.js";
 
 type Schemas = components["schemas"];
 type Report = Schemas["Report"];
+type Report2019 = Schemas["Report2019"];
 type Report2021 = Schemas["Report2021"];
 type RuleViolation = Schemas["RuleViolation"];
 type ProblemDetails = Schemas["ProblemDetails"];
@@ -38,7 +44,7 @@ if (!token) {
 }
 
 const client = createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${token}` } });
-const anonymous = createClient<paths>({ baseUrl });
+const anonymous = createClient<paths>({ baseUrl: process.env["DIRECT_URL"] ?? baseUrl });
 
 let steps = 0;
 
@@ -57,9 +63,16 @@ function seed(name: string): Report {
   return JSON.parse(readFileSync(resolve(seedsDir, `${name}.json`), "utf8")) as Report;
 }
 
+// `Report` is the base schema that holds the discriminator; each format's schema extends it (allOf), so the
+// generated types narrow by a cast once `format` is checked.
 function as2021(report: Report): Report2021 {
   check(report.format === "2021", `format 2021 expected, got ${report.format}`);
-  return report;
+  return report as Report2021;
+}
+
+function as2019(report: Report): Report2019 {
+  check(report.format === "2019", `format 2019 expected, got ${report.format}`);
+  return report as Report2019;
 }
 
 // GB 32100-2015 unified social credit code: "11" (government body) + 6-digit county + 8-character
@@ -227,6 +240,83 @@ async function main(): Promise<void> {
     );
     check(error.status === 422 && typeof error.traceId === "string", "422: status and traceId");
     ok(`seed 004: 422 with ${error.violations.length} violations, ${balance.length} of T3.BALANCE`);
+  }
+
+  // 7. A report of each format, read back in its own shape.
+  const fixtureTownship = process.env["TOWNSHIP"];
+  check(fixtureTownship !== undefined && process.env["FIXTURES_DIR"] !== undefined, "set FIXTURES_DIR and TOWNSHIP (clients/fixtures.mjs)");
+  const ids = new Map<string, string>();
+  for (const fixtureReport of [fixture("report-2021") as Report2021, fixture("report-2019") as Report2019] satisfies Report[]) {
+    const { data, error, response } = await client.POST("/v1/reports", { body: fixtureReport });
+    check(response.status === 201 && data !== undefined, `submit format ${fixtureReport.format}: 201 expected, got ${response.status} ${JSON.stringify(error)}`);
+    ids.set(fixtureReport.format, data.id);
+  }
+  {
+    const got2021 = await client.GET("/v1/reports/{id}", { params: { path: { id: ids.get("2021") ?? "" } } });
+    const stored2021 = as2021(got2021.data?.report ?? seed("002"));
+    check(got2021.data?.id === ids.get("2021"), "get 2021: the fixture");
+    check(stored2021.requests?.received?.naturalPerson === INT32_MAX, "get 2021: received.naturalPerson is int32 max");
+    check(stored2021.requests?.outcomes?.otherDisposal?.feeUnpaid?.total === 0, "get 2021: otherDisposal has the 2021 rows");
+    const got2019 = await client.GET("/v1/reports/{id}", { params: { path: { id: ids.get("2019") ?? "" } } });
+    check(got2019.data !== undefined, `get 2019: 200 expected, got ${got2019.response.status}`);
+    const stored2019 = as2019(got2019.data.report);
+    check(stored2019.requests?.outcomes?.otherDisposal?.total === 0, "get 2019: otherDisposal is one applicant row");
+    check(stored2019.activeDisclosure?.procurement?.amountYuan === 12345.5, "get 2019: table 2 in the 2019 shape");
+    ok("submit and read back a report of each format (2019, 2021)");
+  }
+
+  // 8. Their sums: past 2^31 and exact, as JSON, CSV and outcome rows.
+  {
+    const { data, response } = await client.GET("/v1/aggregates", { params: { query: { region: fixtureTownship } } });
+    check(response.status === 200 && data !== undefined && typeof data !== "string", `aggregates: 200 JSON expected, got ${response.status}`);
+    const [group, ...others] = data.groups;
+    check(group !== undefined && others.length === 0, "aggregates: one group");
+    check(group.reportCount === 2 && group.formats["2019"] === 1 && group.formats["2021"] === 1, "aggregates: one report of each format");
+    const sum: number = group.requests.received.naturalPerson;
+    check(sum === EXPECTED_SUM && sum > 2 ** 31, `aggregates: received.naturalPerson ${EXPECTED_SUM} expected, got ${sum}`);
+
+    const csv = await client.GET("/v1/aggregates", { params: { query: { region: fixtureTownship } }, headers: { Accept: "text/csv" }, parseAs: "text" });
+    check(csv.response.status === 200 && typeof csv.data === "string", `aggregates CSV: 200 text expected, got ${csv.response.status}`);
+    check(csv.response.headers.get("Content-Type")?.startsWith("text/csv") === true, "aggregates CSV: text/csv");
+    const sums = csvSums(csv.data);
+    check(sums.rows === 1 && sums.reportCount === "2", "aggregates CSV: one row of 2 reports");
+    check(sums.receivedNaturalPerson === String(EXPECTED_SUM), `aggregates CSV: ${CSV_RECEIVED_NATURAL_PERSON} ${EXPECTED_SUM}, got ${sums.receivedNaturalPerson}`);
+
+    const outcomes = await client.GET("/v1/aggregates/outcomes", { params: { query: { region: fixtureTownship, applicant: "naturalPerson" } } });
+    check(outcomes.data !== undefined && typeof outcomes.data !== "string", `outcomes: 200 JSON expected, got ${outcomes.response.status}`);
+    const disclosed = outcomes.data.rows.find((r) => r.category === "disclosed");
+    check(disclosed?.value === EXPECTED_SUM && disclosed.share === 1, `outcomes: disclosed ${EXPECTED_SUM}, share 1: ${JSON.stringify(disclosed)}`);
+    ok(`aggregates: ${sum} (> 2^31) as JSON, CSV and outcome rows`);
+  }
+
+  // 9. The reads around them, so that the proxy checks their answers too: the list (paged by one, to see a
+  // cursor), a revision, the outcome rows as CSV, the rule catalogue and the division reference.
+  {
+    const first = await client.GET("/v1/reports", { params: { query: { region: fixtureTownship, limit: 1 } } });
+    check(first.data !== undefined && first.data.items.length === 1, `list: one item expected, got ${first.response.status}`);
+    const cursor = first.data.nextCursor;
+    check(typeof cursor === "string", "list: a cursor to the second report");
+    const second = await client.GET("/v1/reports", { params: { query: { region: fixtureTownship, limit: 1, cursor } } });
+    check(second.data !== undefined && second.data.items.length === 1, `list, page 2: one item expected, got ${second.response.status}`);
+    const listed = new Set([...first.data.items, ...second.data.items].map((item) => item.id));
+    check(listed.has(ids.get("2019") ?? "") && listed.has(ids.get("2021") ?? ""), "list: both fixture reports");
+    const revision = await client.GET("/v1/reports/{id}/revisions/{revision}", { params: { path: { id: ids.get("2019") ?? "", revision: 1 } } });
+    check(revision.data?.revision === 1, `revision 1: 200 expected, got ${revision.response.status}`);
+    const csv = await client.GET("/v1/aggregates/outcomes", {
+      params: { query: { region: fixtureTownship, applicant: "naturalPerson" } },
+      headers: { Accept: "text/csv" },
+      parseAs: "text",
+    });
+    check(typeof csv.data === "string" && csv.data.includes(String(EXPECTED_SUM)), `outcomes CSV: ${EXPECTED_SUM} expected, got ${csv.response.status}`);
+    const rules = await client.GET("/v1/rules");
+    check((rules.data?.rules.length ?? 0) > 0 && rules.data?.rules.some((r) => r.id === "T3.BALANCE") === true, "rules: T3.BALANCE listed");
+    const province = await client.GET("/v1/regions/{code}", { params: { path: { code: "14" } } });
+    check(province.data?.name === "山西省", `region 14: 山西省 expected, got ${province.response.status}`);
+    const township = await client.GET("/v1/regions/{code}", { params: { path: { code: fixtureTownship } } });
+    check(township.data?.code === fixtureTownship, `region ${fixtureTownship}: 200 expected, got ${township.response.status}`);
+    const children = await client.GET("/v1/regions", { params: { query: { parent: fixtureTownship.slice(0, 6) } } });
+    check(children.response.status === 200, `regions under ${fixtureTownship.slice(0, 6)}: 200 expected, got ${children.response.status}`);
+    ok("list (two pages), revision, outcomes CSV, rules, regions");
   }
 
   console.log(`smoke: all ${steps} steps passed`);

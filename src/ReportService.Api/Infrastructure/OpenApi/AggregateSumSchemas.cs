@@ -40,7 +40,8 @@ internal static class AggregateSumSchemas
                     {
                         var copy = (OpenApiSchema)Rewrite(schemas[id]);
                         copy.Description = (copy.Description is { Length: > 0 } description ? description + " " : "") +
-                            "Summed over the reports of an aggregate group: every count is a 64-bit integer.";
+                            "Summed over the reports of an aggregate group: every count is a 64-bit integer, always present.";
+                        RequireAll(copy);
                         schemas[id + Suffix] = copy;
                     }
 
@@ -61,6 +62,21 @@ internal static class AggregateSumSchemas
                 default:
                     return schema;
             }
+        }
+    }
+
+    /// <summary>
+    /// A group lays out each table in full (<see cref="AggregateJson"/>) and a sum is never null, whereas a
+    /// report's own cells may be left out: so that clients get plain 64-bit properties, not optional nullable
+    /// ones (issue 14), a copy requires every property and allows none to be null.
+    /// </summary>
+    private static void RequireAll(OpenApiSchema copy)
+    {
+        copy.Required = new HashSet<string>(copy.Properties?.Keys ?? []);
+        foreach (var property in (copy.Properties?.Values ?? []).OfType<OpenApiSchema>())
+        {
+            var type = property.Type & ~JsonSchemaType.Null;
+            property.Type = type == 0 ? null : type;
         }
     }
 }

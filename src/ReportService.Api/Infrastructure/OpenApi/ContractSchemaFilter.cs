@@ -9,9 +9,11 @@ namespace ReportService.Api.Infrastructure.OpenApi;
 
 /// <summary>
 /// The schemas that reflection alone gets wrong. <c>Report</c> is abstract and read by its <c>format</c>
-/// (<see cref="ReportService.Statutory.Json.ReportReader"/>), so it becomes a <c>oneOf</c> of the two
-/// formats with a discriminator; bodies kept as JSON (<c>JsonElement</c>, <c>JsonObject</c>) get the
-/// shapes they really have; problem details get the <c>traceId</c> every error carries.
+/// (<see cref="ReportService.Statutory.Json.ReportReader"/>), so it becomes a base schema holding the
+/// discriminator, which each format's schema extends with <c>allOf</c>: the inheritance shape every client
+/// generator reads (NSwag 14 makes no class of a <c>oneOf</c> report, issue 14); bodies kept as JSON
+/// (<c>JsonElement</c>, <c>JsonObject</c>) get the shapes they really have; problem details get the
+/// <c>traceId</c> every error carries.
 /// </summary>
 internal sealed class ContractSchemaFilter : ISchemaFilter
 {
@@ -30,11 +32,11 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
         }
         else if (context.Type == typeof(Report2019))
         {
-            DescribeFormat(concrete, ReportFormats.Format2019, "国办公开办函〔2019〕60号, report years 2019–2020");
+            DescribeFormat(concrete, context, ReportFormats.Format2019);
         }
         else if (context.Type == typeof(Report2021))
         {
-            DescribeFormat(concrete, ReportFormats.Format2021, "国办公开办函〔2021〕30号, report years 2021 onward");
+            DescribeFormat(concrete, context, ReportFormats.Format2021);
         }
         else if (context.Type == typeof(StoredReportResponse))
         {
@@ -65,12 +67,20 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
     {
         var report2019 = (OpenApiSchemaReference)Reference<Report2019>(context);
         var report2021 = (OpenApiSchemaReference)Reference<Report2021>(context);
-        schema.Type = null;
-        schema.Properties = null;
-        schema.Required = null;
+        schema.Type = JsonSchemaType.Object;
+        schema.Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            [FormatProperty] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Enum = [ReportFormats.Format2019, ReportFormats.Format2021],
+                Description = "格式版本: `2019` (国办公开办函〔2019〕60号, report years 2019–2020: shape `Report2019`) or " +
+                    "`2021` (国办公开办函〔2021〕30号, report years 2021 onward: shape `Report2021`).",
+            },
+        };
+        schema.Required = new HashSet<string> { FormatProperty };
         schema.AdditionalPropertiesAllowed = true;
         schema.AdditionalProperties = null;
-        schema.OneOf = [report2019, report2021];
         schema.Discriminator = new OpenApiDiscriminator
         {
             PropertyName = FormatProperty,
@@ -82,26 +92,20 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
         };
     }
 
-    /// <summary><c>format</c> is a get-only discriminator in C#; on the wire it is the required first property.</summary>
-    private static void DescribeFormat(OpenApiSchema schema, string format, string law)
+    /// <summary>
+    /// A format's shape extends <c>Report</c> (<c>allOf</c>), which alone declares <c>format</c>: a subtype
+    /// that declared the discriminator again got it written twice by NSwag's inheritance converters (issue 14).
+    /// OpenAPI 3.0 cannot forbid other properties across an <c>allOf</c> (<c>additionalProperties</c> sees
+    /// only its own schema's properties), so the shape no longer says so; the service still rejects them.
+    /// </summary>
+    private static void DescribeFormat(OpenApiSchema schema, SchemaFilterContext context, string format)
     {
-        var properties = new Dictionary<string, IOpenApiSchema>
-        {
-            [FormatProperty] = new OpenApiSchema
-            {
-                Type = JsonSchemaType.String,
-                Enum = [format],
-                Description = $"格式版本: always `{format}` for this shape ({law}).",
-            },
-        };
-        foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
-        {
-            properties.TryAdd(name, property);
-        }
-
-        schema.Properties = properties;
-        schema.Required ??= new HashSet<string>();
-        schema.Required.Add(FormatProperty);
+        schema.AllOf = [Reference<Report>(context)];
+        schema.Properties?.Remove(FormatProperty);
+        schema.Required?.Remove(FormatProperty);
+        schema.AdditionalPropertiesAllowed = true;
+        schema.AdditionalProperties = null;
+        schema.Description += $" Its `format` is `{format}` (declared on `Report`).";
     }
 
     /// <summary>The sums are laid out in the report's own shapes (see <see cref="AggregateShape"/>).</summary>

@@ -51,6 +51,12 @@ internal static partial class DocumentReader
                 name = name[2..];
             }
 
+            if (FullNameAbove(source, group.Index, name) is { } above)
+            {
+                return new(source.Original.Substring(above.Start, above.Length), ExtractionStatus.Read, source.SourceOf(above.Start, above.Length),
+                    "the full name printed above the title");
+            }
+
             if (name.Length >= 2)
             {
                 return new(name, ExtractionStatus.Read, source.SourceOf(group.Index + (group.Length - name.Length), name.Length));
@@ -60,10 +66,40 @@ internal static partial class DocumentReader
         return new(null, ExtractionStatus.Missing, null, "no agency name printed in a title");
     }
 
+    /// <summary>
+    /// A title may print a short name ("旧县镇 2023 年…") under a line with the full one ("河曲县旧县镇人民政府"): the
+    /// line just above, when it is nothing but an agency's name ending in the short one or in 人民政府.
+    /// </summary>
+    private static (int Start, int Length)? FullNameAbove(SourceText source, int titleStart, string shortName)
+    {
+        var text = source.Text;
+        var lineStart = text.LastIndexOf('\n', Math.Max(0, titleStart - 1));
+        var end = lineStart;
+        while (end > 0 && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        if (end <= 0)
+        {
+            return null;
+        }
+
+        var start = text.LastIndexOf('\n', end - 1) + 1;
+        var line = text[start..end].Trim();
+        var offset = start + text[start..end].IndexOf(line, StringComparison.Ordinal);
+        var normalizedShort = SourceText.NormalizeString(shortName);
+        var isName = line.Length is >= 4 and <= 40 && line.All(c => c is >= '\u4E00' and <= '\u9FFF' or '(' or ')') &&
+            (line.EndsWith("人民政府", StringComparison.Ordinal) || line.EndsWith("办事处", StringComparison.Ordinal)) &&
+            line.Contains(normalizedShort.Replace("人民政府", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        return isName ? (offset, line.Length) : null;
+    }
+
     /// <summary>The date printed on its own line at the end, or the page's publication date (发布日期/发布时间).</summary>
     public static ExtractedField<DateOnly?> PublishedOn(SourceText source)
     {
-        var signed = SignatureDate().Matches(source.Text).LastOrDefault();
+        var end = EndDate().Match(source.Text);
+        var signed = SignatureDate().Matches(source.Text).LastOrDefault() ?? (end.Success ? end : null);
         if (signed is not null && ToDate(signed) is { } date)
         {
             return new(date, ExtractionStatus.Read, source.SourceOf(signed.Groups["d"].Index, signed.Groups["d"].Length));
@@ -182,7 +218,7 @@ internal static partial class DocumentReader
         return (level, kind);
     }
 
-    [GeneratedRegex(@"(?<y>20\d\d)\s*年\s*度?\s*(?:政府)?\s*信\s*息\s*公\s*开\s*(?:工\s*作)?\s*(?:年\s*度)?\s*(?:情\s*况\s*的?)?\s*(?:年\s*度)?\s*报\s*告")]
+    [GeneratedRegex(@"(?<y>20\d\d)\s*年\s*度?\s*(?:政府)?\s*信\s*息\s*公\s*开\s*(?:工\s*作)?\s*(?:年\s*度)?\s*(?:情\s*况\s*的?)?\s*(?:年\s*度)?\s*(?:报\s*告|年\s*报)")]
     private static partial Regex TitleYear();
 
     [GeneratedRegex(@"统计(?:期限|时限|时间|区间)[^。\n]{0,12}?(?<y>20\d\d)\s*年?\s*0?1\s*月\s*0?1\s*日")]
@@ -191,11 +227,15 @@ internal static partial class DocumentReader
     [GeneratedRegex(@"(?<y>20\d\d)\s*年")]
     private static partial Regex MentionedYear();
 
-    [GeneratedRegex(@"(?:^|\n|《)[ \t]*(?<name>[\u4E00-\u9FFF()]{2,40}?)[ \t]*20\d\d\s*年\s*度?\s*(?:政府)?信息公开", RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"(?:^|\n|《)[ \t#*]*(?<name>[\u4E00-\u9FFF()]{2,40}?)[ \t]*20\d\d\s*年\s*度?\s*(?:政府)?\s*信息公开", RegexOptions.ExplicitCapture)]
     private static partial Regex TitleName();
 
     [GeneratedRegex(@"(?:^|\n)[ \t]*(?<d>(?<y>20\d\d)\s*年\s*(?<m>\d{1,2})\s*月\s*(?<day>\d{1,2})\s*日)[ \t]*(?=\n|$)")]
     private static partial Regex SignatureDate();
+
+    /// <summary>A date that ends the document (a report run together on one line still ends with its date).</summary>
+    [GeneratedRegex(@"\s(?<d>(?<y>20\d\d)\s*年\s*(?<m>\d{1,2})\s*月\s*(?<day>\d{1,2})\s*日)\s*$")]
+    private static partial Regex EndDate();
 
     [GeneratedRegex(@"(?:发布日期|发布时间|发文日期|成文日期)\s*[:]?\s*(?<d>(?<y>20\d\d)\s*[-/.年]\s*(?<m>\d{1,2})\s*[-/.月]\s*(?<day>\d{1,2}))")]
     private static partial Regex PageDate();

@@ -207,6 +207,6 @@ public static class ReportExtractor
 
         return byYear is not null
             ? new(byYear, ExtractionStatus.Inferred, null, "no table labels: from the report year")
-            : new(null, ExtractionStatus.Missing, null, "neither table labels nor a year");
+            : new(ReportFormats.Format2021, ExtractionStatus.Inferred, null, "neither table labels nor a year: the current format is assumed");
     }
 }

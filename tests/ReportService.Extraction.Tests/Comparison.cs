@@ -21,7 +21,8 @@ internal static class Comparison
             node = node is JsonObject o ? o[segment] : null;
         }
 
-        return node is JsonValue value ? value.GetValue<decimal>() : null;
+        // Parsed JSON and JsonValues built from ints hold different CLR types; the JSON text is the number either way.
+        return node is JsonValue value ? decimal.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture) : null;
     }
 
     public static decimal? Extracted(ExtractionResult result, string pointer) =>

@@ -73,6 +73,15 @@ public sealed class ExtractionResult
     /// <summary>Things a person should know (stray cells, mixed formats), in English.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
+    /// <summary>
+    /// False when nothing of a report was found: no table cell (not even a blank one under a found label), no
+    /// section heading, no table labels. Such a document (a blank page, binary junk, another text) is not a
+    /// report, and a caller should say so rather than offer an empty draft.
+    /// </summary>
+    public bool Recognized =>
+        Format.Status == ExtractionStatus.Read || Text.Overview is not null || Text.ProblemsAndImprovements is not null ||
+        Cells.Any(c => c.Status != ExtractionStatus.Missing || c.Source is not null || c.Note is "blank as printed");
+
     /// <summary>True when any cell is not plainly read, or anything was warned about.</summary>
     public bool NeedsReview => Warnings.Count > 0 || Cells.Any(c => c.Status != ExtractionStatus.Read);
 

@@ -39,7 +39,7 @@ internal sealed class RowReading
 internal static class RowAligner
 {
     /// <summary>Enumerating more segmentations than this is not worth it: the row is reported ambiguous.</summary>
-    private const int MaxSegmentations = 200_000;
+    private const int MaxSegmentations = 20_000;
 
     /// <summary>No count or amount printed in a report has more digits than this.</summary>
     private const int MaxDigitsPerCell = 12;
@@ -209,6 +209,11 @@ internal static class RowAligner
     internal static List<RowCandidate>? Segment(IReadOnlyList<Slot> tokens, int cells)
     {
         var results = new List<RowCandidate>();
+        if (tokens.Sum(t => t.Atomic ? 1 : t.Digits.Length) > cells * MaxDigitsPerCell || tokens.Any(t => t.Atomic && t.Value is null))
+        {
+            return results;
+        }
+
         var current = new List<(decimal, int, int)?>();
         var overflow = false;
 
@@ -271,7 +276,7 @@ internal static class RowAligner
             for (var length = 1; length <= maxLength; length++)
             {
                 var rest = digits.Length - from - length;
-                if (rest > 0 && remaining - 1 == tokensLeft)
+                if ((rest > 0 && remaining - 1 == tokensLeft) || rest > (remaining - 1 - tokensLeft) * MaxDigitsPerCell)
                 {
                     continue;
                 }

@@ -139,8 +139,9 @@ internal static class TableReader
 
         var combinations = open.Aggregate(1L, (product, r) => Math.Min(product * r.Candidates!.Count, long.MaxValue / 1024));
         var solutions = new List<RowCandidate[]>();
-        if (combinations <= 500_000)
+        if (combinations <= MaxCombinations)
         {
+            var check = new IdentityCheck(rows, open);
             var choice = new RowCandidate[open.Count];
             void Walk(int index)
             {
@@ -151,7 +152,7 @@ internal static class TableReader
 
                 if (index == open.Count)
                 {
-                    if (Consistent(rows, open, choice))
+                    if (check.Holds(choice))
                     {
                         solutions.Add([.. choice]);
                     }
@@ -174,7 +175,7 @@ internal static class TableReader
             var row = open[k];
             if (solutions.Count == 0)
             {
-                RowAligner.SettleAgreeing(source, row, row.Candidates!, combinations > 500_000
+                RowAligner.SettleAgreeing(source, row, row.Candidates!, combinations > MaxCombinations
                     ? "run-together digits: too many readings to check against the table's identities"
                     : "run-together digits: no reading makes the table's identities hold");
                 foreach (var cell in row.Cells.Where(c => c!.Status == ExtractionStatus.Inferred).ToList())
@@ -199,39 +200,81 @@ internal static class TableReader
         }
     }
 
-    private static bool Consistent(IReadOnlyList<RowReading> rows, List<RowReading> open, RowCandidate[] choice)
+    /// <summary>Readings of the whole table checked against its identities; more are not tried (the rows stay ambiguous).</summary>
+    private const long MaxCombinations = 100_000;
+
+    /// <summary>
+    /// Table 3's column identities over the settled cells and one choice of reading per open row, precomputed so
+    /// that trying a combination costs a few additions per column.
+    /// </summary>
+    private sealed class IdentityCheck
     {
-        decimal? Cell(string key, int column)
+        private readonly decimal?[][] _fixed;
+        private readonly int[] _openRow;
+        private readonly int[] _leaves;
+        private readonly int _total;
+        private readonly int _received;
+        private readonly int _carriedOver;
+        private readonly int _forward;
+
+        public IdentityCheck(IReadOnlyList<RowReading> rows, List<RowReading> open)
         {
-            var row = rows.FirstOrDefault(r => r.Spec.Key == key);
-            if (row is null)
+            _fixed = [.. rows.Select(r => r.Cells.Select(c => c?.Status is ExtractionStatus.Read or ExtractionStatus.Inferred ? c.Value : null).ToArray())];
+            _openRow = [.. rows.Select(r => open.IndexOf(r))];
+            int Index(string key) => rows.Select((r, i) => (r, i)).FirstOrDefault(x => x.r.Spec.Key == key, (null!, -1)).Item2;
+            _total = Index("total");
+            _received = Index("received");
+            _carriedOver = Index("carriedOver");
+            _forward = Index("carriedForward");
+            _leaves = [.. rows.Select((r, i) => (r, i)).Where(x => x.r.Spec.Key is not ("received" or "carriedOver" or "total" or "carriedForward")).Select(x => x.i)];
+        }
+
+        public bool Holds(RowCandidate[] choice)
+        {
+            for (var column = 0; column < Table3.Columns.Count; column++)
+            {
+                var total = Cell(_total, column, choice);
+                if (total is { } t)
+                {
+                    decimal sum = 0;
+                    var complete = true;
+                    foreach (var leaf in _leaves)
+                    {
+                        if (Cell(leaf, column, choice) is { } v)
+                        {
+                            sum += v;
+                        }
+                        else
+                        {
+                            complete = false;
+                            break;
+                        }
+                    }
+
+                    if (complete && sum != t)
+                    {
+                        return false;
+                    }
+                }
+
+                if (Cell(_received, column, choice) is { } a && Cell(_carriedOver, column, choice) is { } b && total is { } c && Cell(_forward, column, choice) is { } d && a + b != c + d)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private decimal? Cell(int row, int column, RowCandidate[] choice)
+        {
+            if (row < 0)
             {
                 return null;
             }
 
-            var k = open.IndexOf(row);
-            return k >= 0 ? choice[k].Cells[column]!.Value.Value : row.Cells[column]?.Status is ExtractionStatus.Read or ExtractionStatus.Inferred ? row.Cells[column]!.Value : null;
+            var k = _openRow[row];
+            return k >= 0 ? choice[k].Cells[column]!.Value.Value : _fixed[row][column];
         }
-
-        var leafKeys = rows.Where(r => r.Spec.Key is not ("received" or "carriedOver" or "total" or "carriedForward")).Select(r => r.Spec.Key).ToList();
-        for (var column = 0; column < Table3.Columns.Count; column++)
-        {
-            var total = Cell("total", column);
-            var leaves = leafKeys.Select(k => Cell(k, column)).ToList();
-            if (total is { } t && leaves.All(l => l is not null) && leaves.Sum() != t)
-            {
-                return false;
-            }
-
-            var received = Cell("received", column);
-            var carriedOver = Cell("carriedOver", column);
-            var forward = Cell("carriedForward", column);
-            if (received is { } a && carriedOver is { } b && total is { } c && forward is { } d && a + b != c + d)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -37,18 +37,21 @@ public sealed class ExtractionResult
 
     internal ExtractionResult(
         ExtractedField<string> format, ExtractedField<int?> year, ExtractedField<DateOnly?> publishedOn,
-        ExtractedField<string> agencyName, ExtractedText text, IReadOnlyList<ExtractedCell> cells, IReadOnlyList<string> warnings)
+        ExtractedField<string> agencyName, ExtractedField<string> region, ExtractedText text, IReadOnlyList<ExtractedCell> cells, IReadOnlyList<string> warnings)
     {
         Format = format;
         Year = year;
         PublishedOn = publishedOn;
         AgencyName = agencyName;
+        Region = region;
         Text = text;
         Cells = cells;
         Warnings = warnings;
         _byPointer = cells.ToDictionary(c => c.Pointer, StringComparer.Ordinal);
         var (level, kind) = DocumentReader.LevelAndKind(agencyName.Value);
-        Level = new(level, level is null ? ExtractionStatus.Missing : ExtractionStatus.Inferred, null, level is null ? null : "from the agency's name");
+        level = DivisionIndex.LevelOf(region.Value) ?? level;
+        Level = new(level, level is null ? ExtractionStatus.Missing : ExtractionStatus.Inferred, null,
+            level is null ? null : region.Value is null ? "from the agency's name" : "from the level of the agency's region");
         Kind = new(kind, kind is null ? ExtractionStatus.Missing : ExtractionStatus.Inferred, null, kind is null ? null : "from the agency's name");
     }
 
@@ -60,6 +63,9 @@ public sealed class ExtractionResult
     public ExtractedField<DateOnly?> PublishedOn { get; }
 
     public ExtractedField<string> AgencyName { get; }
+
+    /// <summary>The agency's region (统计用区划代码), inferred from its name when a division reference was given.</summary>
+    public ExtractedField<string> Region { get; }
 
     public ExtractedField<AgencyLevel?> Level { get; }
 
@@ -108,7 +114,7 @@ public sealed class ExtractionResult
         {
             ["name"] = overrides.Name ?? AgencyName.Value ?? "",
             ["creditCode"] = overrides.CreditCode ?? "",
-            ["regionCode"] = overrides.RegionCode ?? "",
+            ["regionCode"] = overrides.RegionCode ?? Region.Value ?? "",
         };
         if ((overrides.Level ?? Level.Value) is { } level)
         {

@@ -16,7 +16,9 @@ public static class ReportExtractor
 
     /// <summary>Extracts from plain text.</summary>
     /// <exception cref="ArgumentException">The text is longer than <see cref="MaxLength"/>.</exception>
-    public static ExtractionResult FromText(string text)
+    /// <param name="text">The report as plain text.</param>
+    /// <param name="divisions">The division reference, to infer the agency's region from its name; without it no region is inferred.</param>
+    public static ExtractionResult FromText(string text, DivisionIndex? divisions = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length > MaxLength)
@@ -24,7 +26,7 @@ public static class ReportExtractor
             throw new ArgumentException($"The document has {text.Length} characters; at most {MaxLength} are read.", nameof(text));
         }
 
-        return Extract(new SourceText(text), null);
+        return Extract(new SourceText(text), null, divisions);
     }
 
     /// <summary>
@@ -33,7 +35,9 @@ public static class ReportExtractor
     /// refer to the page rendered as text; <see cref="CellSource.Html"/> gives the table, row and cell.
     /// </summary>
     /// <exception cref="ArgumentException">The page is longer than <see cref="MaxLength"/>.</exception>
-    public static ExtractionResult FromHtml(string html)
+    /// <param name="html">The page.</param>
+    /// <param name="divisions">The division reference, to infer the agency's region from its name.</param>
+    public static ExtractionResult FromHtml(string html, DivisionIndex? divisions = null)
     {
         ArgumentNullException.ThrowIfNull(html);
         if (html.Length > MaxLength)
@@ -42,12 +46,12 @@ public static class ReportExtractor
         }
 
         var (text, locate) = HtmlText.Render(html);
-        return Extract(new SourceText(text), locate);
+        return Extract(new SourceText(text), locate, divisions);
     }
 
     private static readonly string[] Table4Header = ["总计", "尚未审结", "复议后起诉", "未经复议直接起诉", "其他结果", "结果纠正", "结果维持"];
 
-    internal static ExtractionResult Extract(SourceText source, Func<CellSource, CellSource>? locate)
+    internal static ExtractionResult Extract(SourceText source, Func<CellSource, CellSource>? locate, DivisionIndex? divisions)
     {
         var warnings = new List<string>();
         var year = DocumentReader.Year(source);
@@ -101,11 +105,13 @@ public static class ReportExtractor
         }
 
         var name = DocumentReader.AgencyName(source);
+        var region = divisions?.RegionOf(name.Value) ?? new ExtractedField<string>(null, ExtractionStatus.Missing, null, "no division reference given");
         return new ExtractionResult(
             format,
             year,
             DocumentReader.PublishedOn(source),
             name,
+            region,
             DocumentReader.Text(source),
             cells,
             warnings);

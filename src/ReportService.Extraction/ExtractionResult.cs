@@ -13,20 +13,28 @@ namespace ReportService.Extraction;
 /// </summary>
 public sealed record ExtractionOverrides
 {
+    /// <summary>统一社会信用代码: no published report prints it.</summary>
     public string? CreditCode { get; init; }
 
+    /// <summary>统计用区划代码, over the region inferred from the name.</summary>
     public string? RegionCode { get; init; }
 
+    /// <summary>行政层级, over the level inferred from the name or region.</summary>
     public AgencyLevel? Level { get; init; }
 
+    /// <summary>机关类型, over the kind inferred from the name.</summary>
     public AgencyKind? Kind { get; init; }
 
+    /// <summary>报告范围; <c>agency</c> when not given (a document does not say reliably whether it is the 本级政府汇总).</summary>
     public ReportScope? Scope { get; init; }
 
+    /// <summary>报告年度, over the year read.</summary>
     public int? Year { get; init; }
 
+    /// <summary>发布日期, over the date read.</summary>
     public DateOnly? PublishedOn { get; init; }
 
+    /// <summary>机关名称, over the name read.</summary>
     public string? Name { get; init; }
 }
 

@@ -39,11 +39,21 @@ internal sealed class HtmlText
         renderer.Node(document.Body ?? (INode?)document.DocumentElement ?? document);
         var text = renderer._text.ToString();
         var cells = renderer._cells;
+        var starts = cells.Select(c => c.Start).ToArray();
         return (text, source =>
         {
-            foreach (var (start, length, position) in cells)
+            // Cells are recorded in text order: the last one starting at or before the value is its cell.
+            var index = Array.BinarySearch(starts, source.Start);
+            index = index >= 0 ? index : ~index - 1;
+            while (index > 0 && starts[index - 1] == starts[index])
             {
-                if (source.Start >= start && source.Start < start + Math.Max(length, 1))
+                index--;
+            }
+
+            for (; index >= 0 && index < cells.Count && starts[index] <= source.Start; index++)
+            {
+                var (start, length, position) = cells[index];
+                if (source.Start < start + Math.Max(length, 1))
                 {
                     return source with { Html = position };
                 }

@@ -154,7 +154,20 @@ internal sealed class SourceText
         return index >= 0 ? index : ~index;
     }
 
-    internal static char Normalize(char c)
+    internal static char Normalize(char c) => Map[c];
+
+    private static char[] BuildMap()
+    {
+        var map = new char[char.MaxValue + 1];
+        for (var i = 0; i <= char.MaxValue; i++)
+        {
+            map[i] = Compute((char)i);
+        }
+
+        return map;
+    }
+
+    private static char Compute(char c)
     {
         if (c is >= '０' and <= '９')
         {
@@ -210,4 +223,9 @@ internal sealed class SourceText
 
         return map;
     }
+
+    // Declared last: static fields initialise in textual order, and the map reads the traditional characters.
+
+    /// <summary>The normalisation of every UTF-16 code unit, computed once (128 KiB): reading a report maps every character.</summary>
+    private static readonly char[] Map = BuildMap();
 }

@@ -83,6 +83,22 @@ public sealed class InputTests
     }
 
     [Theory]
+    [InlineData("- 3 -")]
+    [InlineData("第3页 共5页")]
+    [InlineData("3/5")]
+    public void A_page_number_between_or_inside_rows_is_not_a_cell(string mark)
+    {
+        var text = "三、收到和处理政府信息公开申请情况\n（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n" +
+            "一、本年新收政府信息公开申请数量\n5\n0\n0\n" + mark + "\n0\n0\n1\n6\n" +
+            "二、上年结转政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n" + mark + "\n三、本年度办理结果（一）予以公开\t2\t0\t0\t0\t0\t0\t2\n";
+        var result = ReportExtractor.FromText(text);
+
+        Assert.Equal([5m, 0m, 0m, 0m, 0m, 1m, 6m], ReportService.Statutory.Tables.Table3.Columns.Select(c => result.Cell("/requests/received/" + c.Key)!.Value!.Value));
+        Assert.Equal(1m, result.Cell("/requests/carriedOver/total")!.Value);
+        Assert.Empty(result.Warnings);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("   \n\t\n")]
     [InlineData("关于做好2024年春节期间安全生产工作的通知\n各乡镇：请于1月31日前报送。")]

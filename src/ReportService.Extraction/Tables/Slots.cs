@@ -48,7 +48,7 @@ internal static partial class SlotReader
             var newline = text.IndexOf('\n', lineStart, end - lineStart);
             var lineEnd = newline < 0 ? end : newline;
             var line = text[lineStart..lineEnd];
-            if (!string.IsNullOrWhiteSpace(line))
+            if (!string.IsNullOrWhiteSpace(line) && !PageMark().IsMatch(line))
             {
                 foreach (var (pieceStart, pieceLength) in Pieces(line, lineStart, first))
                 {
@@ -219,6 +219,10 @@ internal static partial class SlotReader
 
     [GeneratedRegex(@"^[/\\\-—–_]{1,3}$|^无$")]
     private static partial Regex Placeholder();
+
+    /// <summary>A page number a PDF's text carries between the rows of a table that runs over a page: "- 3 -", "第3页 共5页", "3/5".</summary>
+    [GeneratedRegex(@"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|page\s*\d{1,3}(?:\s*of\s*\d{1,3})?)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex PageMark();
 
     [GeneratedRegex(@"^:?-{3,}:?$")]
     private static partial Regex MarkdownRule();

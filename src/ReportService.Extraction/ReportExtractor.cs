@@ -56,7 +56,8 @@ public static class ReportExtractor
         var warnings = new List<string>();
         var year = DocumentReader.Year(source);
 
-        var t2Start = source.FindAny(["第二十条第", "第二十条"], 0, source.Length)?.Start;
+        // Table 2 starts at its first item header; a page that leaves the headers out starts it at the section heading.
+        var t2Start = (source.FindAny(["第二十条第", "第二十条", "信息内容"], 0, source.Length) ?? source.Find("二、主动公开", 0, source.Length))?.Start;
         var t3Anchor = source.Find("本列数据的勾稽关系", t2Start ?? 0, source.Length) ?? source.Find("本年新收", t2Start ?? 0, source.Length);
         var t2End = t3Anchor is { } a3 ? source.FindAny(["收到和处理政府信息公开申请", "本列数据"], t2Start ?? 0, a3.End)?.Start ?? a3.Start : source.Length;
         var t5Start = source.FindAny(["存在的主要问题", "五、存在", "主要问题及改进"], t3Anchor?.End ?? t2Start ?? 0, source.Length)?.Start ?? source.Length;

@@ -38,6 +38,15 @@ public sealed class InputTests
     }
 
     [Fact]
+    public void Table_2_without_its_item_headers_is_read_from_the_section_heading()
+    {
+        var result = ReportExtractor.FromText("二、主动公开政府信息情况\n规章 0 0 0\n行政规范性文件 2 1 9\n行政许可 12\n行政处罚 3\n行政强制 0\n行政事业性收费 0\n三、收到和处理政府信息公开申请情况\n");
+
+        Assert.Equal(9m, result.Cell("/activeDisclosure/normativeDocuments/inForce")!.Value);
+        Assert.Equal(12m, result.Cell("/activeDisclosure/licensing/decisions")!.Value);
+    }
+
+    [Fact]
     public void A_2019_change_may_be_negative_and_the_procurement_amount_is_in_yuan()
     {
         var text = "2020年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（五）项\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n" +

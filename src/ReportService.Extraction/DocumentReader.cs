@@ -231,7 +231,7 @@ internal static partial class DocumentReader
     private static partial Regex TitleName();
 
     /// <summary>"2019年上海市人民政府办公厅政府信息公开工作年度报告": the year first, then a name that ends like an agency's.</summary>
-    [GeneratedRegex(@"(?:^|\n|《)[ \t#*]*20\d\d\s*年\s*度?\s*(?<name>[\u4E00-\u9FFF()]{1,38}?(?:人民政府|政府|办公厅|办公室|委员会|街道办事处|办事处|局|厅|委|办|署|部|中心|镇|乡))\s*政府信息公开", RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"(?:^|\n|《)[ \t#*]*20\d\d\s*年\s*度?\s*(?<name>(?![我本该])[\u4E00-\u9FFF()]{1,38}?(?:人民政府|政府|办公厅|办公室|委员会|街道办事处|办事处|局|厅|委|办|署|部|中心|镇|乡))\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报)", RegexOptions.ExplicitCapture)]
     private static partial Regex YearFirstTitleName();
 
     [GeneratedRegex(@"(?:^|\n)[ \t]*(?<d>(?<y>20\d\d)\s*年\s*(?<m>\d{1,2})\s*月\s*(?<day>\d{1,2})\s*日)[ \t]*(?=\n|$)")]

@@ -17,6 +17,18 @@ public sealed class DevSetTests
     /// <summary>Known differences per report: the key of each differing cell or field, and why.</summary>
     private static readonly Dictionary<string, Dictionary<string, string>> KnownDifferences = new()
     {
+        ["d17_nanhu_bureau_2019.txt"] = new()
+        {
+            // The page prints "3 |", "3 |", "|||||||": the five empty cells collapsed into one run of pipes, so the
+            // layout no longer shows which columns the two numbers stand in. A person reads 自然人 and 总计 (the
+            // row total then holds); the extractor does not guess and reports the rows ambiguous.
+            ["/requests/received/naturalPerson"] = "positions not printed: ambiguous",
+            ["/requests/received/total"] = "positions not printed: ambiguous",
+            ["/requests/carriedOver/naturalPerson"] = "positions not printed: ambiguous",
+            ["/requests/carriedOver/total"] = "positions not printed: ambiguous",
+            ["/requests/outcomes/disclosed/naturalPerson"] = "positions not printed: ambiguous",
+            ["/requests/outcomes/disclosed/total"] = "positions not printed: ambiguous",
+        },
     };
 
     /// <summary>Each report's file name: its text (.txt) or its page (.html).</summary>
@@ -28,10 +40,10 @@ public sealed class DevSetTests
     public static TheoryData<string> Reports() => [.. Ids()];
 
     [Fact]
-    public void The_development_set_has_sixteen_reports_each_with_its_transcription()
+    public void The_development_set_has_eighteen_reports_each_with_its_transcription()
     {
         var ids = Ids();
-        Assert.Equal(16, ids.Count);
+        Assert.Equal(18, ids.Count);
         foreach (var id in ids)
         {
             Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "DevSet", Path.ChangeExtension(id, ".json"))), id);
@@ -72,7 +84,8 @@ public sealed class DevSetTests
                 node = (node[segment] ??= new JsonObject()).AsObject();
             }
 
-            if (Comparison.Expected(expected, pointer) is { } value)
+            // A documented difference is judged on the extractor's side only: the judgement must differ in nothing else.
+            if (Comparison.Expected(expected, pointer) is { } value && !(KnownDifferences.GetValueOrDefault(id)?.ContainsKey(pointer) ?? false))
             {
                 node[segments[^1]] = value;
             }

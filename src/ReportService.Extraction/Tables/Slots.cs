@@ -66,7 +66,7 @@ internal static partial class SlotReader
         return slots;
     }
 
-    private static IEnumerable<(int Start, int Length)> Pieces(string line, int offset, bool first)
+    private static List<(int Start, int Length)> Pieces(string line, int offset, bool first)
     {
         var trimmed = line.Trim();
         if (line.Contains('|'))
@@ -74,8 +74,10 @@ internal static partial class SlotReader
             var pipes = trimmed.Count(c => c == '|');
             if (!first && pipes == trimmed.Length)
             {
-                // "|" alone is one empty cell (one cell per line, each ending in "|"); "||…" closes a markdown row.
-                return Enumerable.Repeat((offset + line.IndexOf('|'), 0), pipes == 1 ? 1 : pipes - 1);
+                // "|" alone is one empty cell (one cell per line, each ending in "|"). A run "||||" is what is left
+                // of merged or collapsed cells: it shows neither how many cells are empty nor where, so it is no
+                // evidence of a blank ("3 |", "3 |", "|||||||" must not make the second 3 商业企业).
+                return pipes == 1 ? [(offset + line.IndexOf('|'), 0)] : [];
             }
 
             var pieces = Split(line, offset, '|');

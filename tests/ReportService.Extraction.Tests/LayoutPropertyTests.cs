@@ -55,6 +55,7 @@ public sealed class LayoutPropertyTests(ITestOutputHelper output)
     [InlineData(TextLayout.Tabs)]
     [InlineData(TextLayout.Markdown)]
     [InlineData(TextLayout.PipeLines)]
+    [InlineData(TextLayout.SeparatorLines)]
     [InlineData(TextLayout.Shuffled)]
     [InlineData(TextLayout.FullWidth)]
     public void Blank_cells_come_back_missing_never_zero(TextLayout layout)

@@ -24,6 +24,9 @@ public enum TextLayout
     /// <summary>One cell per line, each ending in " |" (what several sites' exports look like).</summary>
     PipeLines,
 
+    /// <summary>The label and every cell on lines of their own, "|" alone on the lines between them.</summary>
+    SeparatorLines,
+
     /// <summary>Tabs, with full-width digits (０１２) and full-width punctuation.</summary>
     FullWidth,
 
@@ -43,7 +46,7 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
     private readonly StringBuilder _out = new();
 
     public static readonly IReadOnlyList<TextLayout> Positional =
-        [TextLayout.Tabs, TextLayout.Spaces, TextLayout.OnePerLine, TextLayout.Markdown, TextLayout.PipeLines, TextLayout.FullWidth, TextLayout.Shuffled, TextLayout.OneLine];
+        [TextLayout.Tabs, TextLayout.Spaces, TextLayout.OnePerLine, TextLayout.Markdown, TextLayout.PipeLines, TextLayout.SeparatorLines, TextLayout.FullWidth, TextLayout.Shuffled, TextLayout.OneLine];
 
     public string Render(JsonObject report)
     {
@@ -217,6 +220,20 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
                 foreach (var cell in cells)
                 {
                     Line((cell ?? "") + " |");
+                }
+
+                break;
+            case TextLayout.SeparatorLines:
+                Line(label);
+                Line("|");
+                foreach (var cell in cells)
+                {
+                    if (cell is not null)
+                    {
+                        Line(cell);
+                    }
+
+                    Line("|");
                 }
 
                 break;

@@ -42,14 +42,27 @@ internal static partial class SlotReader
         var slots = new List<Slot>();
         var text = source.Text;
         var first = true;
+        var separatorLines = SeparatorLines(text, start, end);
+        var lastWasPipe = false;
         var lineStart = start;
         while (lineStart < end)
         {
             var newline = text.IndexOf('\n', lineStart, end - lineStart);
             var lineEnd = newline < 0 ? end : newline;
             var line = text[lineStart..lineEnd];
-            if (!string.IsNullOrWhiteSpace(line) && !PageMark().IsMatch(line))
+            if (separatorLines && !first && line.Trim() is { Length: > 0 } bare && bare.All(c => c == '|'))
             {
+                // Cells on lines of their own with "|" lines between them: two "|" lines in a row enclose an empty cell.
+                if (lastWasPipe)
+                {
+                    slots.Add(new Slot(SlotKind.Blank, lineStart + line.IndexOf('|'), 0, ""));
+                }
+
+                lastWasPipe = true;
+            }
+            else if (!string.IsNullOrWhiteSpace(line) && !PageMark().IsMatch(line))
+            {
+                lastWasPipe = false;
                 foreach (var (pieceStart, pieceLength) in Pieces(line, lineStart, first))
                 {
                     if (!AddPiece(text, pieceStart, pieceLength, slots, pieceStart == start))
@@ -64,6 +77,29 @@ internal static partial class SlotReader
         }
 
         return slots;
+    }
+
+    /// <summary>
+    /// True when the cells stand on lines of their own and "|" stands alone on the lines between them (some sites'
+    /// exports), as opposed to each cell's line ending in "|" (where "|" alone is an empty cell).
+    /// </summary>
+    private static bool SeparatorLines(string text, int start, int end)
+    {
+        var pipeLines = false;
+        foreach (var line in text[start..end].Split('\n').Skip(1))
+        {
+            var trimmed = line.Trim();
+            if (trimmed.Length > 0 && trimmed.All(c => c == '|'))
+            {
+                pipeLines = true;
+            }
+            else if (trimmed.Contains('|') && trimmed.AsSpan().IndexOfAnyInRange('0', '9') >= 0)
+            {
+                return false;
+            }
+        }
+
+        return pipeLines;
     }
 
     private static List<(int Start, int Length)> Pieces(string line, int offset, bool first)

@@ -81,6 +81,26 @@ public sealed class RunTogetherTests
     }
 
     [Fact]
+    public void When_no_reading_makes_the_table_consistent_the_row_is_ambiguous_with_its_candidates()
+    {
+        // As the column-identities test, but 四、结转 is printed as all zeros: neither 11,0 nor 1,10 balances.
+        var text = Header + string.Join("\n",
+            "一、本年新收政府信息公开申请数量110000011",
+            "二、上年结转政府信息公开申请数量0000000",
+            "三、本年度办理结果（一）予以公开1000001",
+            "（四）无法提供1.本机关不掌握相关政府信息0100001",
+            "（七）总计1100002",
+            "四、结转下年度继续办理0000000") + "\n";
+        var result = ReportExtractor.FromText(text);
+
+        var received = Row(result, "/requests/received");
+        Assert.All(received, c => Assert.Equal(ExtractionStatus.Ambiguous, c.Status));
+        Assert.Equal([1m, 11m], received[0].Candidates);
+        Assert.Equal([0m, 10m], received[1].Candidates);
+        Assert.Contains("no reading", received[0].Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Digits_no_split_can_fit_are_ambiguous_not_guessed()
     {
         var result = ReportExtractor.FromText(Header + "一、本年新收政府信息公开申请数量0 0 0 0 0 0\n二、上年结转政府信息公开申请数量0000000\n");

@@ -154,6 +154,16 @@ internal static class RowAligner
         }
     }
 
+    /// <summary>Marks every cell of a row ambiguous, with the values the given readings give it.</summary>
+    public static void SetAmbiguous(RowReading row, IReadOnlyList<RowCandidate> candidates, string note)
+    {
+        for (var i = 0; i < row.Spec.Columns; i++)
+        {
+            var values = candidates.Select(x => x.Cells[i]!.Value.Value).Distinct().Order().ToList();
+            row.Cells[i] = new ExtractedCell(row.Spec.Pointers[i], ExtractionStatus.Ambiguous, null, null) { Candidates = values, Note = note };
+        }
+    }
+
     private static void SetAmbiguous(SourceText source, RowReading row, List<Slot> tokens, string note)
     {
         var span = tokens.Count > 0 ? source.SourceOf(tokens[0].Start, tokens[^1].Start + tokens[^1].Length - tokens[0].Start) : null;

@@ -175,13 +175,9 @@ internal static class TableReader
             var row = open[k];
             if (solutions.Count == 0)
             {
-                RowAligner.SettleAgreeing(source, row, row.Candidates!, combinations > MaxCombinations
+                RowAligner.SetAmbiguous(row, row.Candidates!, combinations > MaxCombinations
                     ? "run-together digits: too many readings to check against the table's identities"
                     : "run-together digits: no reading makes the table's identities hold");
-                foreach (var cell in row.Cells.Where(c => c!.Status == ExtractionStatus.Inferred).ToList())
-                {
-                    row.Cells[Array.IndexOf(row.Cells, cell)] = cell! with { Status = ExtractionStatus.Ambiguous, Value = null, Candidates = [cell.Value!.Value] };
-                }
             }
             else
             {

@@ -88,7 +88,7 @@ public static class ReportExtractor
             var table3 = Layouts.Table3(f);
             if (t3Anchor is { } anchor3)
             {
-                var rows = TableReader.ReadRows(source, table3, anchor3.Start, t3End, _ => TableReader.Table3RowTotal);
+                var rows = TableReader.ReadRows(source, table3, anchor3.Start, t3End, _ => TableReader.Table3RowTotal, alignedHeader: true);
                 TableReader.SolveTable3(source, rows);
                 Collect(source, rows, cells, warnings);
             }

@@ -36,6 +36,9 @@ public enum TextLayout
     /// <summary>The whole report on one line, single spaces between cells.</summary>
     OneLine,
 
+    /// <summary>Column-aligned text (a PDF's text with its layout): table 3's cells centred under one header line, blanks as gaps.</summary>
+    Aligned,
+
     /// <summary>No separator at all between the cells of a row: "（一）予以公开7000007".</summary>
     RunTogether,
 }
@@ -67,11 +70,22 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
 
         Line("三、收到和处理政府信息公开申请情况");
         Row("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", ["申请人情况"], header: true);
-        Row("自然人", ["法人或其他组织", "总计"], header: true);
-        Row("商业企业", ["科研机构", "社会公益组织", "法律服务机构", "其他"], header: true);
-        foreach (var row in Table3.RowsOf(format))
+        if (layout == TextLayout.Aligned)
         {
-            Row(Table3Label(row.Key), Cells(report, Table3.Columns.Select(row.CellPointer)));
+            Line(AlignedLine("", Table3.Columns.Select(c => c.Label.Chinese)));
+            foreach (var row in Table3.RowsOf(format))
+            {
+                Line(AlignedLine(Table3Label(row.Key), Cells(report, Table3.Columns.Select(row.CellPointer))));
+            }
+        }
+        else
+        {
+            Row("自然人", ["法人或其他组织", "总计"], header: true);
+            Row("商业企业", ["科研机构", "社会公益组织", "法律服务机构", "其他"], header: true);
+            foreach (var row in Table3.RowsOf(format))
+            {
+                Row(Table3Label(row.Key), Cells(report, Table3.Columns.Select(row.CellPointer)));
+            }
         }
 
         Line("四、政府信息公开行政复议、行政诉讼情况");
@@ -170,6 +184,31 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
     private static string?[] Cells(JsonObject report, IEnumerable<string> pointers) =>
         [.. pointers.Select(p => Comparison.Expected(report, p)?.ToString(CultureInfo.InvariantCulture))];
 
+    /// <summary>A label, then each cell centred on its column (display columns: a Chinese character is two wide).</summary>
+    private static string AlignedLine(string label, IEnumerable<string?> cells)
+    {
+        var line = new StringBuilder(label);
+        var column = Width(label);
+        var index = 0;
+        foreach (var cell in cells)
+        {
+            var centre = 100 + (14 * index++);
+            if (cell is null)
+            {
+                continue;
+            }
+
+            var start = centre - (Width(cell) / 2);
+            line.Append(' ', Math.Max(1, start - column));
+            line.Append(cell);
+            column = Math.Max(start, column + 1) + Width(cell);
+        }
+
+        return line.ToString();
+    }
+
+    private static int Width(string text) => text.Sum(c => c is >= '\u2E80' and <= '\uFFE6' ? 2 : 1);
+
     private void Line(string text)
     {
         _out.Append(text);
@@ -193,7 +232,7 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
                 }
 
                 break;
-            case TextLayout.Spaces:
+            case TextLayout.Spaces or TextLayout.Aligned:
                 Line(label + string.Concat(cells.Select(c => new string(' ', random.Next(1, 7)) + (c ?? ""))));
                 break;
             case TextLayout.OneLine:

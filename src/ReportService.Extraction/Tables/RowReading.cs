@@ -44,7 +44,7 @@ internal static class RowAligner
     /// <summary>No count or amount printed in a report has more digits than this.</summary>
     private const int MaxDigitsPerCell = 12;
 
-    public static RowReading Align(SourceText source, RowSpec spec, int? labelStart, List<Slot> slots, Func<IReadOnlyList<decimal>, bool>? rowIdentity)
+    public static RowReading Align(SourceText source, RowSpec spec, int? labelStart, List<Slot> slots, Func<IReadOnlyList<decimal>, bool>? rowIdentity, ColumnLayout? columns = null)
     {
         var row = new RowReading(spec, labelStart);
         var c = spec.Columns;
@@ -108,8 +108,27 @@ internal static class RowAligner
             return row;
         }
 
-        // Fewer numbers than columns and no blank shown: digits of several cells ran together.
         var tokens = list.Where(s => s.Kind == SlotKind.Number).ToList();
+
+        // Column-aligned text shows blanks only as gaps: numbers that sit clearly under distinct header labels are
+        // placed there (a single number could as well be digits run together, so it is not placed this way).
+        if (columns is not null && tokens.Count >= 2 && columns.Place(tokens) is { } placed)
+        {
+            for (var i = 0; i < c; i++)
+            {
+                var k = Array.IndexOf(placed, i);
+                row.Cells[i] = k < 0
+                    ? new ExtractedCell(spec.Pointers[i], ExtractionStatus.Missing, null, null) { Note = "blank: a gap under its column label" }
+                    : new ExtractedCell(spec.Pointers[i], ExtractionStatus.Inferred, tokens[k].Value, source.SourceOf(tokens[k].Start, tokens[k].Length))
+                    {
+                        Note = "placed under its column label by the text's alignment",
+                    };
+            }
+
+            return row;
+        }
+
+        // Fewer numbers than columns and no blank shown: digits of several cells ran together.
         var all = Segment(tokens, c);
         row.AllSegmentations = all;
         if (all is null)

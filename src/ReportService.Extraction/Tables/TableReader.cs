@@ -9,7 +9,7 @@ namespace ReportService.Extraction.Tables;
 /// </summary>
 internal static class TableReader
 {
-    public static List<RowReading> ReadRows(SourceText source, IReadOnlyList<RowSpec> specs, int from, int to, Func<RowSpec, Func<IReadOnlyList<decimal>, bool>?> identityOf)
+    public static List<RowReading> ReadRows(SourceText source, IReadOnlyList<RowSpec> specs, int from, int to, Func<RowSpec, Func<IReadOnlyList<decimal>, bool>?> identityOf, bool alignedHeader = false)
     {
         var located = new List<(RowSpec Spec, int? LabelStart, int CellsStart)>();
         var position = from;
@@ -33,6 +33,8 @@ internal static class TableReader
             }
         }
 
+        var firstLabel = located.FirstOrDefault(l => l.LabelStart is not null).LabelStart;
+        var columns = alignedHeader && firstLabel is { } headerEnd ? ColumnLayout.Table3(source, from, headerEnd) : null;
         var rows = new List<RowReading>(located.Count);
         for (var i = 0; i < located.Count; i++)
         {
@@ -54,7 +56,7 @@ internal static class TableReader
             }
 
             var slots = SlotReader.Read(source, cellsStart, Math.Max(cellsStart, cellsEnd));
-            rows.Add(RowAligner.Align(source, spec, labelStart, slots, identityOf(spec)));
+            rows.Add(RowAligner.Align(source, spec, labelStart, slots, identityOf(spec), columns));
         }
 
         return rows;

@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ReportService.Extraction.Tables;
+
+internal enum SlotKind
+{
+    /// <summary>A printed number (possibly several cells run together).</summary>
+    Number,
+
+    /// <summary>An explicit empty cell ("| |", two tabs) or a placeholder ("/", "—").</summary>
+    Blank,
+}
+
+/// <summary>A cell position as printed: a number token or an explicit blank, with its offsets.</summary>
+internal sealed record Slot(SlotKind Kind, int Start, int Length, string Token)
+{
+    /// <summary>Digits only (no separators, sign or unit): what run-together segmentation splits.</summary>
+    public string Digits { get; init; } = "";
+
+    /// <summary>Offset of <see cref="Digits"/>' first digit in the text.</summary>
+    public int DigitsStart { get; init; }
+
+    /// <summary>True when the token can only be one cell (thousands separators, decimals, a sign, a unit).</summary>
+    public bool Atomic { get; init; }
+
+    public decimal? Value { get; init; }
+
+    public bool IsPlaceholder => Kind == SlotKind.Blank && Length > 0;
+}
+
+/// <summary>
+/// Splits the text that follows a row label into cell positions, whatever the layout: cells separated by
+/// "|" (markdown, or one cell per line ending in "|"), by tabs, or by spaces and line breaks. An empty cell
+/// is kept as a blank only where the layout shows it (between two separators); spaces cannot show one.
+/// Reading stops at the first text that is not a number or a placeholder: the next label or heading.
+/// </summary>
+internal static partial class SlotReader
+{
+    public static List<Slot> Read(SourceText source, int start, int end)
+    {
+        var slots = new List<Slot>();
+        var text = source.Text;
+        var first = true;
+        var separatorLines = SeparatorLines(text, start, end);
+        var lastWasPipe = false;
+        var lineStart = start;
+        while (lineStart < end)
+        {
+            var newline = text.IndexOf('\n', lineStart, end - lineStart);
+            var lineEnd = newline < 0 ? end : newline;
+            var line = text[lineStart..lineEnd];
+            if (separatorLines && !first && line.Trim() is { Length: > 0 } bare && bare.All(c => c == '|'))
+            {
+                // Cells on lines of their own with "|" lines between them: two "|" lines in a row enclose an empty cell.
+                if (lastWasPipe)
+                {
+                    slots.Add(new Slot(SlotKind.Blank, lineStart + line.IndexOf('|'), 0, ""));
+                }
+
+                lastWasPipe = true;
+            }
+            else if (!string.IsNullOrWhiteSpace(line) && !PageMark().IsMatch(line))
+            {
+                lastWasPipe = false;
+                foreach (var (pieceStart, pieceLength) in Pieces(line, lineStart, first))
+                {
+                    if (!AddPiece(text, pieceStart, pieceLength, slots, pieceStart == start))
+                    {
+                        return slots;
+                    }
+                }
+            }
+
+            first = false;
+            lineStart = lineEnd + 1;
+        }
+
+        return slots;
+    }
+
+    /// <summary>
+    /// True when the cells stand on lines of their own and "|" stands alone on the lines between them (some sites'
+    /// exports), as opposed to each cell's line ending in "|" (where "|" alone is an empty cell).
+    /// </summary>
+    private static bool SeparatorLines(string text, int start, int end)
+    {
+        var pipeLines = false;
+        foreach (var line in text[start..end].Split('\n').Skip(1))
+        {
+            var trimmed = line.Trim();
+            if (trimmed.Length > 0 && trimmed.All(c => c == '|'))
+            {
+                pipeLines = true;
+            }
+            else if (trimmed.Contains('|') && trimmed.AsSpan().IndexOfAnyInRange('0', '9') >= 0)
+            {
+                return false;
+            }
+        }
+
+        return pipeLines;
+    }
+
+    private static List<(int Start, int Length)> Pieces(string line, int offset, bool first)
+    {
+        var trimmed = line.Trim();
+        if (line.Contains('|'))
+        {
+            var pipes = trimmed.Count(c => c == '|');
+            if (!first && pipes == trimmed.Length)
+            {
+                // "|" alone is one empty cell (one cell per line, each ending in "|"). A run "||||" is what is left
+                // of merged or collapsed cells: it shows neither how many cells are empty nor where, so it is no
+                // evidence of a blank ("3 |", "3 |", "|||||||" must not make the second 3 商业企业).
+                return pipes == 1 ? [(offset + line.IndexOf('|'), 0)] : [];
+            }
+
+            var pieces = Split(line, offset, '|');
+            if (!first && trimmed.StartsWith('|'))
+            {
+                pieces.RemoveAt(0);
+            }
+
+            if (trimmed.EndsWith('|') && pieces.Count > 0)
+            {
+                pieces.RemoveAt(pieces.Count - 1);
+            }
+
+            return pieces;
+        }
+
+        return line.Contains('\t') ? Split(line, offset, '\t') : [(offset, line.Length)];
+    }
+
+    private static List<(int Start, int Length)> Split(string line, int offset, char separator)
+    {
+        var pieces = new List<(int, int)>();
+        var from = 0;
+        for (var i = 0; i <= line.Length; i++)
+        {
+            if (i == line.Length || line[i] == separator)
+            {
+                pieces.Add((offset + from, i - from));
+                from = i + 1;
+            }
+        }
+
+        return pieces;
+    }
+
+    /// <summary>Adds the slots of one piece; false when the piece holds text, which ends the row.</summary>
+    private static bool AddPiece(string text, int start, int length, List<Slot> slots, bool labelTail)
+    {
+        var piece = text.AsSpan(start, length);
+        if (labelTail)
+        {
+            // The first piece after a label may still hold the rest of the label ("(区分处理的,…)"): skip to
+            // the first character a cell can start with.
+            var skip = 0;
+            while (skip < piece.Length && !CanStartCell(piece[skip]))
+            {
+                skip++;
+            }
+
+            start += skip;
+            length -= skip;
+            piece = piece[skip..];
+            if (piece.IsWhiteSpace())
+            {
+                return true;
+            }
+        }
+
+        if (piece.IsWhiteSpace())
+        {
+            slots.Add(new Slot(SlotKind.Blank, start, 0, ""));
+            return true;
+        }
+
+        var i = 0;
+        while (i < piece.Length)
+        {
+            while (i < piece.Length && char.IsWhiteSpace(piece[i]))
+            {
+                i++;
+            }
+
+            var tokenStart = i;
+            while (i < piece.Length && !char.IsWhiteSpace(piece[i]))
+            {
+                i++;
+            }
+
+            if (i == tokenStart)
+            {
+                break;
+            }
+
+            var token = piece[tokenStart..i].ToString();
+            var slot = Classify(token, start + tokenStart);
+            if (slot is null)
+            {
+                if (MarkdownRule().IsMatch(token))
+                {
+                    continue;
+                }
+
+                return false;
+            }
+
+            slots.Add(slot);
+        }
+
+        return true;
+    }
+
+    private static bool CanStartCell(char c) => char.IsAsciiDigit(c) || c is '/' or '-' or '—' or '+' or '–';
+
+    /// <summary>A number, a placeholder for an empty cell, or null for text (including markdown rules).</summary>
+    internal static Slot? Classify(string token, int start)
+    {
+        if (Placeholder().IsMatch(token) && !MarkdownRule().IsMatch(token))
+        {
+            return new Slot(SlotKind.Blank, start, token.Length, token);
+        }
+
+        var match = Number().Match(token);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var number = match.Groups["n"].Value;
+        var plain = number.Replace(",", "", StringComparison.Ordinal);
+        decimal? value = plain.Length <= 20
+            ? decimal.Parse(plain, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture)
+            : null;
+        var digitsOffset = number.Length - number.TrimStart('+', '-').Length;
+        var unit = match.Groups["unit"].Value;
+        if (unit == "万元")
+        {
+            value *= 10_000m;
+        }
+
+        return new Slot(SlotKind.Number, start, token.Length, token)
+        {
+            Value = value,
+            Digits = plain.TrimStart('+', '-'),
+            DigitsStart = start + digitsOffset,
+            Atomic = number.Contains(',') || number.Contains('.') || digitsOffset > 0 || unit.Length > 0,
+        };
+    }
+
+    [GeneratedRegex(@"^(?<n>[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?<unit>万元|元|件|个|项|条|宗|次)?$")]
+    private static partial Regex Number();
+
+    [GeneratedRegex(@"^[/\\\-—–_]{1,3}$|^无$")]
+    private static partial Regex Placeholder();
+
+    /// <summary>A page number a PDF's text carries between the rows of a table that runs over a page: "- 3 -", "第3页 共5页", "3/5".</summary>
+    [GeneratedRegex(@"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3}|page\s*\d{1,3}(?:\s*of\s*\d{1,3})?)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex PageMark();
+
+    [GeneratedRegex(@"^:?-{3,}:?$")]
+    private static partial Regex MarkdownRule();
+}

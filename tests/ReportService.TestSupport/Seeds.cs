@@ -16,6 +16,15 @@ public static class Seeds
         return copy.ToArray();
     }
 
+    /// <summary>The seed's published text (Seeds/NNN.txt), as the agency printed it.</summary>
+    public static string Text(string seed)
+    {
+        using var stream = typeof(Seeds).Assembly.GetManifestResourceStream($"Seeds.{seed}.txt")
+            ?? throw new ArgumentException($"No seed text {seed}.", nameof(seed));
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     public static JsonObject Json(string seed) => JsonNode.Parse(Utf8(seed))!.AsObject();
 
     /// <summary>Seed 000 with its five blank reconsideration cells filled with zeros.</summary>

@@ -1,4 +1,5 @@
 using ReportService.Api.Features.Aggregates;
+using ReportService.Api.Features.Completeness;
 using ReportService.Api.Features.Regions;
 using ReportService.Api.Features.Reports.ReviewReport;
 using ReportService.Api.Features.Reports.SubmitReport;
@@ -60,6 +61,7 @@ builder.Services.AddSingleton<AggregateAnswerCache>();
 builder.Services.AddSingleton<ComputationBudget>();
 builder.Services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section);
 builder.Services.AddSingleton<ReviewLocks>();
+builder.Services.AddSingleton<ExpectedReporters>();
 builder.Services.AddSingleton<SubmissionWriter>();
 builder.Services.AddHostedService(services => services.GetRequiredService<SubmissionWriter>());
 builder.Services.AddSingleton(services => new ReportValidator(

@@ -151,29 +151,7 @@ internal static class ReportRules
         }
     }
 
-    /// <summary>
-    /// 条例 article 49: departments (and townships, which follow them) publish by 31 January; each
-    /// government's own report, published by its disclosure authority, by 31 March; region-wide aggregates
-    /// county 20 February, prefecture 10 March, province 31 March.
-    /// </summary>
-    internal static DateOnly Deadline(Agency agency, int year)
-    {
-        var next = year + 1;
-        if (agency.Scope == ReportScope.RegionAggregate)
-        {
-            return agency.Level switch
-            {
-                AgencyLevel.Township => new DateOnly(next, 1, 31),
-                AgencyLevel.County => new DateOnly(next, 2, 20),
-                AgencyLevel.City => new DateOnly(next, 3, 10),
-                _ => new DateOnly(next, 3, 31),
-            };
-        }
-
-        return agency.Kind == AgencyKind.Government && agency.Level != AgencyLevel.Township
-            ? new DateOnly(next, 3, 31)
-            : new DateOnly(next, 1, 31);
-    }
+    internal static DateOnly Deadline(Agency agency, int year) => Deadlines.For(agency.Level, agency.Kind, agency.Scope, year);
 
     public static void CreditCodeRegion(ReportUnderReview subject, ViolationSink sink)
     {

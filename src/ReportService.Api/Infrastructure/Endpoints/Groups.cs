@@ -43,6 +43,18 @@ internal sealed class AggregatesGroup : Group
     });
 }
 
+/// <summary><c>/v1/completeness</c>: who has reported, public data that needs the database.</summary>
+internal sealed class CompletenessGroup : Group
+{
+    public const string Prefix = "/v1/completeness";
+
+    public CompletenessGroup() => Configure(Prefix[1..], ep =>
+    {
+        PublicData.Apply(ep, "Completeness");
+        ep.Description(b => b.AddEndpointFilter<RequiresDatabase>());
+    });
+}
+
 /// <summary>Public data: anonymous unless the service is configured to require <c>reports:read</c> (the policy decides).</summary>
 internal static class PublicData
 {

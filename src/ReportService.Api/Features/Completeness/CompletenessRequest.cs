@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReportService.Api.Features.Aggregates;
+using ReportService.Api.Features.Regions;
+using ReportService.Api.Infrastructure;
+using ReportService.Statutory.Identity;
+using ReportService.Statutory.Model;
+
+namespace ReportService.Api.Features.Completeness;
+
+/// <summary>The filters both completeness endpoints share.</summary>
+internal abstract class CompletenessFilters
+{
+    /// <summary>报告年度 (required): whose reports for which year; 2019–2100.</summary>
+    public int? Year { get; init; }
+
+    /// <summary>Region code prefix: the expected reporters of this region and below (2, 4, 6 or 9 digits; 140000 forms accepted).</summary>
+    public string? Region { get; init; }
+
+    /// <summary>报告范围: agency or regionAggregate; both when absent.</summary>
+    public string? Scope { get; init; }
+
+    /// <summary>Checks the filters: the year, the region's normalised prefix and the scope, or the 400 naming the parameter.</summary>
+    public bool TryParse(RegionDirectory regions, out int year, out string? prefix, out ReportScope? scope, out ProblemHttpResult? problem)
+    {
+        (year, prefix, scope, problem) = (0, null, null, null);
+        if (Year is not { } y || y < AggregateFilter.FirstYear || y > AggregateFilter.LastYear)
+        {
+            problem = BadQuery("year", $"year is required, from {AggregateFilter.FirstYear} to {AggregateFilter.LastYear}.");
+            return false;
+        }
+
+        year = y;
+        if (Region is { } region)
+        {
+            if (!RegionCode.TryNormalize(region, out var normalized) || !regions.Exists(normalized))
+            {
+                problem = BadQuery("region", $"region {region} is not a region code of the division reference (GET /v1/regions lists them).");
+                return false;
+            }
+
+            prefix = normalized;
+        }
+
+        if (Scope is { } scopeText)
+        {
+            if (!ContractEnums.TryParse<ReportScope>(scopeText, out var parsed))
+            {
+                problem = BadQuery("scope", "scope must be one of " + ContractEnums.Names<ReportScope>() + ".");
+                return false;
+            }
+
+            scope = parsed;
+        }
+
+        return true;
+    }
+
+    public static ProblemHttpResult BadQuery(string parameter, string detail) => TypedResults.Problem(
+        title: "Invalid query", detail: detail, statusCode: StatusCodes.Status400BadRequest,
+        extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+}

@@ -39,18 +39,6 @@ internal sealed class AggregateChangeFeed(NpgsqlDataSource dataSource, Aggregate
     private int _rowsHeld;
     private long _resets;
 
-    /// <summary>The newest sync (null before the first).</summary>
-    public Sync? Last
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _last;
-            }
-        }
-    }
-
     /// <summary>Syncs after which cached answers could not be brought forward (a reset, a pruned log, the first sync).</summary>
     public long Resets => Interlocked.Read(ref _resets);
 
@@ -131,9 +119,15 @@ internal sealed class AggregateChangeFeed(NpgsqlDataSource dataSource, Aggregate
         }
     }
 
+    /// <summary>One sync; only the loop of <see cref="RunAsync"/> calls it, so one at a time.</summary>
     private async Task<Sync> ReadAsync()
     {
-        var previous = _last;
+        Sync? previous;
+        lock (_gate)
+        {
+            previous = _last;
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
         await using var batch = new NpgsqlBatch(connection);
         // The version first (a sequence is read outside snapshots): an answer never holds less than the version says.

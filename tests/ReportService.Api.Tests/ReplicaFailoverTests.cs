@@ -11,7 +11,7 @@ namespace ReportService.Api.Tests;
 /// The service against <see cref="ReplicaPair"/>'s multi-host connection string; with <paramref name="readServer"/>,
 /// aggregates are read from there (<c>ConnectionStrings:ReportsRead</c>, the same database).
 /// </summary>
-public sealed class ReplicaServiceFactory(string server, string? readServer = null, string? serverOptions = null) : ServiceFactory(server + serverOptions)
+public class ReplicaServiceFactory(string server, string? readServer = null, string? serverOptions = null) : ServiceFactory(server + serverOptions)
 {
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {

@@ -29,11 +29,15 @@ internal static class AggregateRollups
         "CROSS JOIN (VALUES (2), (4), (6), (9)) AS g (grain)";
 
     /// <summary>
-    /// Adds (sign 1) or removes (sign −1) one stored revision under the given dimensions. Positional
+    /// Adds (sign 1) or removes (sign −1) one stored revision under the given dimensions, and logs the same delta in
+    /// the aggregate change log (ADR 11) in the same statement. Positional
     /// parameters ($1 region, $2 year, $3 level, $4 kind, $5 scope, $6 format, $7 sign, $8 report id,
     /// $9 revision), so that Npgsql sends the ~40 KB text as it is instead of scanning it for named ones.
     /// </summary>
     private static readonly string RevisionSql =
+        "WITH logged AS (" + AggregateChangeLog.InsertSql +
+        "SELECT $1, $2, $3, $4, $5, $6, $7, ARRAY[" + string.Join(", ", CellColumns.All.Select(c => $"$7 * coalesce(v.{c.Name}, 0)")) +
+        "]::numeric[] FROM report_revisions v WHERE v.report_id = $8 AND v.revision = $9) " +
         $"INSERT INTO aggregate_rollups AS a (grain, region_code, year, level, kind, scope, format, shard, report_count, {Columns}) " +
         "SELECT g.grain, CASE WHEN length($1) > g.grain THEN left($1, g.grain) ELSE $1 END, $2, $3, $4, $5, $6, " +
         $"abs(hashtext(v.report_id::text)) % {Shards}, $7, " +
@@ -42,9 +46,13 @@ internal static class AggregateRollups
 
     /// <summary>
     /// Folds the deltas of a bulk import (staged in <c>batch_rollups</c>, summed by the service) into the
-    /// rollups, in key order (grain first, as every writer locks them).
+    /// rollups, in key order (grain first, as every writer locks them), and logs the exact-region ones (grain 9)
+    /// in the aggregate change log (ADR 11).
     /// </summary>
     public static readonly string BatchSql =
+        "WITH logged AS (" + AggregateChangeLog.InsertSql +
+        "SELECT region_code, year, level, kind, scope, format, report_count, " + AggregateChangeLog.CellArray("") +
+        " FROM batch_rollups WHERE grain = 9) " +
         $"INSERT INTO aggregate_rollups AS a (grain, region_code, year, level, kind, scope, format, shard, report_count, {Columns}) " +
         $"SELECT grain, region_code, year, level, kind, scope, format, shard, report_count, {Columns} FROM batch_rollups " +
         "ORDER BY grain, scope, year, region_code, level, kind, format, shard" + Conflict;

@@ -33,6 +33,8 @@ internal static class DatabaseSetup
             // Migrations are hand-written (ADR 4), so there is no model snapshot to compare with.
             .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.PendingModelChangesWarning)));
         services.AddSingleton<AggregateReadSource>();
+        services.AddSingleton<Features.Aggregates.AggregateChangeFeed>();
+        services.AddHostedService<AggregateChangePruner>();
         services.AddSingleton<DatabaseState>();
         services.AddHostedService<DatabaseMigrator>();
         return services;
@@ -182,7 +184,7 @@ internal sealed partial class DatabaseMigrator(
     }
 
     /// <summary>
-    /// Applies the pending migrations, seeds the regions and advances the aggregate data version: the whole
+    /// Applies the pending migrations, seeds the regions, logs an aggregate reset and advances the aggregate data version: the whole
     /// start-up step, shared with the migrate-only mode (<see cref="MigrateCommand"/>).
     /// </summary>
     internal static async Task MigrateAndSeedAsync(ReportsDbContext db, RegionDirectory regions, CancellationToken cancellationToken)
@@ -198,6 +200,9 @@ internal sealed partial class DatabaseMigrator(
         await db.Database.MigrateAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         await RegionSeeder.SeedAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), regions, cancellationToken);
+        // Rows may have changed while no process logged them (a migration, an operator's hand): every process's
+        // cached aggregate answers are recomputed (ADR 11).
+        await AggregateChangeLog.ResetAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(), cancellationToken);
         await ReportChanges.AdvanceAsync(db);
     }
 

@@ -3,21 +3,12 @@ using Npgsql;
 namespace ReportService.Api.Persistence;
 
 /// <summary>
-/// The data version that aggregate ETags are made of. Advanced after a write commits: a reader may then see
+/// The data version that aggregate ETags are made of (ADR 8). Advanced after a write commits: a reader may then see
 /// new data under the old version for a moment (its ETag changes at the next request), but never old data
-/// under a new version.
+/// under a new version. Cached answers do not depend on it: they follow the change log (ADR 11).
 /// </summary>
 internal static class ReportChanges
 {
-    private static long _missedAdvances;
-
-    /// <summary>
-    /// Writes of this process acknowledged although their advance failed (the database went away right after
-    /// the commit). The in-process aggregate answer cache makes it part of its version, so such a write is
-    /// still never hidden behind an answer cached before it.
-    /// </summary>
-    public static long MissedAdvances => Interlocked.Read(ref _missedAdvances);
-
     /// <summary>Not cancellable: the write it follows is committed already, whatever the client does now.</summary>
     public static async Task AdvanceAsync(ReportsDbContext db)
     {
@@ -31,13 +22,10 @@ internal static class ReportChanges
         }
         catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
         {
-            Interlocked.Increment(ref _missedAdvances);
-            // The write is committed; the start-up advance covers a version that could not be moved now.
+            // The write is committed and in the change log, so aggregates count it (ADR 11); only the ETag stays
+            // behind until the next write's advance (or the start-up advance).
         }
     }
-
-    /// <summary>A committed write whose advance could not even be tried (its connection broke right after the commit).</summary>
-    public static void RecordMissedAdvance() => Interlocked.Increment(ref _missedAdvances);
 
     /// <summary>The same, on a connection the caller holds open (outside any transaction).</summary>
     public static async Task AdvanceAsync(NpgsqlConnection connection)
@@ -49,13 +37,7 @@ internal static class ReportChanges
         }
         catch (Exception ex) when (DatabaseErrors.IsUnavailable(ex))
         {
-            Interlocked.Increment(ref _missedAdvances);
+            // As above: committed and logged; the ETag catches up at the next advance.
         }
-    }
-
-    public static async Task<long> CurrentAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM report_changes", connection);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

@@ -27,15 +27,19 @@ internal sealed class RollupDeltas
     /// Adds the deltas to the rollups with one statement: every column is one array parameter ($1 grain, $2
     /// region, $3 year, $4 level, $5 kind, $6 scope, $7 format, $8 report count, then the cells in
     /// <see cref="CellColumns.All"/> order), the shard is the last parameter. Rows arrive in array order,
-    /// which <see cref="Ordered"/> makes the lock order every writer uses (grain first).
+    /// which <see cref="Ordered"/> makes the lock order every writer uses (grain first). The exact-region rows
+    /// (grain 9) are also logged in the aggregate change log (ADR 11), in the same statement.
     /// </summary>
     private static readonly string UpsertSql =
+        "WITH d AS (SELECT * FROM unnest($1::smallint[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], " +
+        string.Join(", ", CellColumns.All.Select((c, i) => $"${i + 9}::" + (c.Kind == CellColumnKind.Amount ? "numeric[]" : "bigint[]"))) +
+        $") WITH ORDINALITY AS d (grain, region_code, year, level, kind, scope, format, report_count, {Columns}, position)), " +
+        "logged AS (" + AggregateChangeLog.InsertSql +
+        "SELECT region_code, year, level, kind, scope, format, report_count, " + AggregateChangeLog.CellArray("d.") + " FROM d WHERE grain = 9) " +
         $"INSERT INTO aggregate_rollups AS a (grain, region_code, year, level, kind, scope, format, shard, report_count, {Columns}) " +
         $"SELECT d.grain, d.region_code, d.year, d.level, d.kind, d.scope, d.format, ${CellCount + 9}, d.report_count, " +
         string.Join(", ", CellColumns.All.Select(c => "d." + c.Name)) +
-        " FROM unnest($1::smallint[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], " +
-        string.Join(", ", CellColumns.All.Select((c, i) => $"${i + 9}::" + (c.Kind == CellColumnKind.Amount ? "numeric[]" : "bigint[]"))) +
-        $") AS d (grain, region_code, year, level, kind, scope, format, report_count, {Columns})" +
+        " FROM d ORDER BY d.position" +
         AggregateRollups.Conflict;
 
     private readonly Dictionary<Key, Entry> _sums = [];

@@ -7,16 +7,38 @@ namespace ReportService.Api.Features.Aggregates;
 internal sealed record AggregateAnswer(byte[] Body, string ContentType);
 
 /// <summary>
-/// Rendered aggregate answers of the current data version, by representation (path, query and media type:
-/// what the ETag is made of), so that repeated dashboard queries between writes cost a read of the
-/// <c>report_changes</c> counter and a copy instead of the sums (ADR 8).
+/// An answer as computed or brought forward: its bytes and, when it can be brought forward by later changes (ADR 11),
+/// the rows they were rendered from. <paramref name="Exact"/> is false when the rows are not exactly those of the sync
+/// asked for (then the answer is served but not kept).
+/// </summary>
+internal sealed record ComputedAnswer(AggregateAnswer Answer, IReadOnlyList<AggregateRow>? Rows, bool Exact = true);
+
+/// <summary>How a request's answer was found.</summary>
+internal enum AnswerSource
+{
+    /// <summary>Kept for this sync or a newer one: a copy.</summary>
+    Hit,
+
+    /// <summary>Kept for an older sync and brought forward by the changes since (ADR 11).</summary>
+    Forward,
+
+    /// <summary>Computed from the sums (or the answer of a concurrent request that computed it).</summary>
+    Miss,
+}
+
+/// <summary>
+/// Rendered aggregate answers by representation (path, query and media type: what the ETag is made of), each with
+/// the sync of the primary it is exact at (<see cref="AggregateChangeFeed"/>) and the rows it was rendered from, so
+/// that repeated dashboard queries cost a shared sync and a copy, and a write costs each answer it touches a few
+/// additions and a new rendering instead of the sums (ADR 8, ADR 11).
 /// <para>
-/// Exactly as fresh as the database: an answer is stored under the version its request read <em>before</em>
-/// running the sums, so it contains every write whose counter advance that read saw, and a write is
-/// acknowledged only after its advance. A request that reads a newer version misses and recomputes; the first
-/// newer version seen drops every older answer. Concurrent misses of the same representation and version run
-/// the sums once (the others wait for that answer). Bounded by bytes (least recently used first out);
-/// <c>Aggregates:AnswerCacheMegabytes</c> = 0 turns it off.
+/// Exactly as fresh as the database: a request asks for the answer at a sync that started after it arrived, so
+/// the sync's snapshot holds every write acknowledged before the request. An answer kept for an older sync is
+/// brought forward by the change-log rows of the syncs since (the feed holds them); when the feed no longer holds
+/// them (a reset, or the answer unused for longer than its history) the answer is recomputed. Concurrent requests
+/// for the same representation and sync bring it forward or compute it once (the others wait for that answer).
+/// Bounded by bytes (least recently used first out); <c>Aggregates:AnswerCacheMegabytes</c> = 0 turns it off.
+/// Answers given without rows cannot be brought forward: kept for their sync only, dropped once a newer sync is seen.
 /// </para>
 /// </summary>
 internal sealed class AggregateAnswerCache
@@ -25,14 +47,20 @@ internal sealed class AggregateAnswerCache
 
     public const int DefaultMegabytes = 64;
 
+    /// <summary>What a row of an answer's sums costs in memory, roughly (its key and one decimal per cell column).</summary>
+    private static readonly long RowBytes = 16L * CellColumns.All.Count + 200;
+
     private readonly long _capacity;
     private readonly long _largestEntry;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, LinkedListNode<(string Key, AggregateAnswer Answer)>> _entries = new(StringComparer.Ordinal);
-    private readonly LinkedList<(string Key, AggregateAnswer Answer)> _recency = new();
+    private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
+    private readonly LinkedList<Entry> _recency = new();
     private readonly ConcurrentDictionary<string, Task<AggregateAnswer>> _inFlight = new(StringComparer.Ordinal);
-    private string _version = "";
+    private long _newest;
     private long _bytes;
+    private long _forwarded;
+
+    private sealed record Entry(string Key, long Sync, AggregateAnswer Answer, IReadOnlyList<AggregateRow>? Rows, long Bytes);
 
     public AggregateAnswerCache(IConfiguration configuration)
         : this(Math.Max(0, configuration.GetValue(CapacitySetting, DefaultMegabytes)) * 1024L * 1024L)
@@ -49,53 +77,83 @@ internal sealed class AggregateAnswerCache
 
     public bool Enabled => _capacity > 0;
 
+    /// <summary>Answers brought forward by changes instead of recomputed (for tests and diagnostics).</summary>
+    public long Forwarded => Interlocked.Read(ref _forwarded);
+
     /// <summary>
-    /// The answer for <paramref name="representation"/> at data version <paramref name="dataVersion"/>: from the
-    /// cache, from a concurrent request computing the same, or from <paramref name="compute"/>.
+    /// The answer for <paramref name="representation"/> at sync <paramref name="sync"/>, kept for that sync only: from
+    /// the cache, from a concurrent request computing the same, or from <paramref name="compute"/>.
     /// </summary>
     public async Task<(AggregateAnswer Answer, bool Hit)> GetOrComputeAsync(
-        long dataVersion, string representation, Func<CancellationToken, Task<AggregateAnswer>> compute, CancellationToken cancellationToken)
+        long sync, string representation, Func<CancellationToken, Task<AggregateAnswer>> compute, CancellationToken cancellationToken)
+    {
+        var (answer, source) = await GetOrComputeAsync(sync, representation, null,
+            async token => new ComputedAnswer(await compute(token), null), cancellationToken);
+        return (answer, source == AnswerSource.Hit);
+    }
+
+    /// <summary>
+    /// The answer for <paramref name="representation"/> at sync <paramref name="sync"/>: kept for it (or a newer
+    /// sync), brought forward from an older one by <paramref name="forward"/> (null when the changes since are not
+    /// held), or computed by <paramref name="compute"/>.
+    /// </summary>
+    public async Task<(AggregateAnswer Answer, AnswerSource Source)> GetOrComputeAsync(
+        long sync, string representation, Func<long, IReadOnlyList<AggregateRow>, AggregateAnswer, ComputedAnswer?>? forward,
+        Func<CancellationToken, Task<ComputedAnswer>> compute, CancellationToken cancellationToken)
     {
         if (!Enabled)
         {
-            return (await compute(cancellationToken), false);
+            return ((await compute(cancellationToken)).Answer, AnswerSource.Miss);
         }
 
-        // A write whose counter advance failed (database gone right after its commit) leaves the counter
-        // behind: this process's missed advances are part of the version, so its own answers never hide it.
-        var version = $"{dataVersion}.{ReportChanges.MissedAdvances}";
-        var key = version + "\n" + representation;
-        if (TryGet(version, key) is { } cached)
+        var kept = TryGet(representation);
+        if (kept is not null && kept.Sync >= sync)
         {
-            return (cached, true);
+            return (kept.Answer, AnswerSource.Hit);
         }
 
+        var key = sync.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n" + representation;
         var mine = new TaskCompletionSource<AggregateAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         var flight = _inFlight.GetOrAdd(key, mine.Task);
         if (flight != mine.Task)
         {
             try
             {
-                return (await flight.WaitAsync(cancellationToken), false);
+                return (await flight.WaitAsync(cancellationToken), AnswerSource.Miss);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 // The request computing it went away (its client disconnected): compute it here instead.
-                return (await compute(cancellationToken), false);
+                return ((await compute(cancellationToken)).Answer, AnswerSource.Miss);
             }
             catch (ComputationRefusedException)
             {
                 // The budget refused the other client's computation, not this request's: it asks for its own place.
-                return (await compute(cancellationToken), false);
+                return ((await compute(cancellationToken)).Answer, AnswerSource.Miss);
             }
         }
 
         try
         {
-            var answer = await compute(cancellationToken);
-            Store(version, key, answer);
-            mine.SetResult(answer);
-            return (answer, false);
+            var source = AnswerSource.Forward;
+            var answer = kept?.Rows is { } rows && forward is not null ? forward(kept.Sync, rows, kept.Answer) : null;
+            if (answer is null)
+            {
+                source = AnswerSource.Miss;
+                answer = await compute(cancellationToken);
+            }
+            else
+            {
+                Interlocked.Increment(ref _forwarded);
+            }
+
+            if (answer.Exact)
+            {
+                Store(representation, sync, answer);
+            }
+
+            mine.SetResult(answer.Answer);
+            return (answer.Answer, source);
         }
         catch (OperationCanceledException)
         {
@@ -126,77 +184,75 @@ internal sealed class AggregateAnswerCache
         }
     }
 
-    private AggregateAnswer? TryGet(string version, string key)
+    private Entry? TryGet(string key)
     {
         lock (_gate)
         {
-            if (version != _version || !_entries.TryGetValue(key, out var node))
+            if (!_entries.TryGetValue(key, out var node))
             {
                 return null;
             }
 
             _recency.Remove(node);
             _recency.AddFirst(node);
-            return node.Value.Answer;
+            return node.Value;
         }
     }
 
-    private void Store(string version, string key, AggregateAnswer answer)
+    private void Store(string key, long sync, ComputedAnswer answer)
     {
-        if (answer.Body.Length > _largestEntry)
+        var bytes = answer.Answer.Body.Length + (answer.Rows?.Count ?? 0) * RowBytes;
+        if (bytes > _largestEntry)
         {
             return;
         }
 
         lock (_gate)
         {
-            if (version != _version)
+            if (sync > _newest)
             {
-                // Versions only grow, but requests finish out of order: an answer of a version older than
-                // the newest seen would never be asked for again. Parsed, as the missed-advance suffix may differ.
-                if (IsOlder(version, _version))
+                _newest = sync;
+                // An answer without rows is of its sync only: once a newer sync is seen it would never be asked for again.
+                for (var node = _recency.First; node is not null;)
+                {
+                    var next = node.Next;
+                    if (node.Value.Rows is null && node.Value.Sync < sync)
+                    {
+                        Remove(node);
+                    }
+
+                    node = next;
+                }
+            }
+            else if (answer.Rows is null && sync < _newest)
+            {
+                // Requests finish out of order: an answer without rows of an older sync than the newest seen is not kept.
+                return;
+            }
+
+            if (_entries.TryGetValue(key, out var existing))
+            {
+                if (existing.Value.Sync >= sync)
                 {
                     return;
                 }
 
-                _entries.Clear();
-                _recency.Clear();
-                _bytes = 0;
-                _version = version;
+                Remove(existing);
             }
 
-            if (_entries.ContainsKey(key))
-            {
-                return;
-            }
-
-            _entries[key] = _recency.AddFirst((key, answer));
-            _bytes += answer.Body.Length;
+            _entries[key] = _recency.AddFirst(new Entry(key, sync, answer.Answer, answer.Rows, bytes));
+            _bytes += bytes;
             while (_bytes > _capacity && _recency.Last is { } oldest)
             {
-                _recency.RemoveLast();
-                _entries.Remove(oldest.Value.Key);
-                _bytes -= oldest.Value.Answer.Body.Length;
+                Remove(oldest);
             }
         }
     }
 
-    private static bool IsOlder(string version, string than)
+    private void Remove(LinkedListNode<Entry> node)
     {
-        if (than.Length == 0)
-        {
-            return false;
-        }
-
-        static (long Data, long Missed) Parse(string v)
-        {
-            var dot = v.IndexOf('.', StringComparison.Ordinal);
-            return (long.Parse(v.AsSpan(0, dot), System.Globalization.CultureInfo.InvariantCulture),
-                long.Parse(v.AsSpan(dot + 1), System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        var (data, missed) = Parse(version);
-        var (newestData, newestMissed) = Parse(than);
-        return data < newestData || (data == newestData && missed < newestMissed);
+        _recency.Remove(node);
+        _entries.Remove(node.Value.Key);
+        _bytes -= node.Value.Bytes;
     }
 }

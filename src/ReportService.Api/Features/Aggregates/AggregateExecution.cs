@@ -60,7 +60,8 @@ internal static class AggregateExecution
 
     /// <summary>
     /// Checks the query, answers 304 when the client's copy is current, otherwise the rendered answer of the
-    /// current data version: from <paramref name="cache"/> or, on a miss, <paramref name="render"/> over the sums.
+    /// current data: from <paramref name="cache"/> (kept, or brought forward by the changes since), or on a miss
+    /// <paramref name="render"/> over the sums.
     /// </summary>
     public static async Task<IResult> AnswerAsync(
         AggregateRequest request, bool outcomes, ReportsDbContext db, HttpContext context, AggregateAnswerCache cache,
@@ -73,19 +74,18 @@ internal static class AggregateExecution
         }
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        var open = true;
+        var open = false;
         try
         {
-            // Read before anything else: what is computed below (or was cached under this version) then
-            // contains every write acknowledged before this request (ReportChanges, ADR 8).
-            var version = await ReportChanges.CurrentAsync(connection, cancellationToken);
-            // With a read replica, the sums come from it once it has replayed what the primary had flushed by now,
-            // read after the version: every write counted in the version is then visible there (ADR 12).
+            // Before anything else, a sync that started after this request arrived: its snapshot holds every write
+            // acknowledged before the request, its version makes the ETag (ADR 8), and the changes since the previous
+            // sync bring cached answers forward (ADR 11). With a read replica it carries the primary's flushed WAL
+            // position too: every write in the snapshot is visible on the replica once it has replayed it (ADR 12).
+            var feed = context.RequestServices.GetRequiredService<AggregateChangeFeed>();
+            var sync = await feed.SyncAsync(cancellationToken);
             var reads = context.RequestServices.GetRequiredService<AggregateReadSource>();
-            var position = reads.Enabled ? await AggregateReadSource.PrimaryPositionAsync(connection, cancellationToken) : default;
             var representation = context.Request.Path + context.Request.QueryString + (WantsCsv(request) ? "|csv" : "|json");
-            var tag = $"\"{version}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(representation)))[..16]}\"";
+            var tag = $"\"{sync.Version}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(representation)))[..16]}\"";
             context.Response.Headers.ETag = tag;
             context.Response.Headers.CacheControl = CacheControl;
             var ifNoneMatch = context.Request.GetTypedHeaders().IfNoneMatch;
@@ -94,41 +94,51 @@ internal static class AggregateExecution
                 return TypedResults.StatusCode(StatusCodes.Status304NotModified);
             }
 
-            if (cache.Enabled)
-            {
-                // A hit or a wait for a concurrent miss needs no connection: give it back to the pool now.
-                await db.Database.CloseConnectionAsync();
-                open = false;
-            }
-
             var budget = context.RequestServices.GetRequiredService<ComputationBudget>();
             var client = RateLimits.ClientKey(context);
-            var (answer, hit) = await cache.GetOrComputeAsync(version, representation, async token =>
+            var (answer, source) = await cache.GetOrComputeAsync(sync.Number, representation, (from, rows, rendered) =>
             {
-                // Only a miss that runs the sums takes a place; a hit or a wait for another request's sums does not.
+                // Brought forward: the rows of the changes since, rendered again only when one of them touched this answer.
+                if (feed.ChangesBetween(from, sync.Number) is not { } changes)
+                {
+                    return null;
+                }
+
+                var (forward, touched) = AggregateDeltas.Apply(rows, filter, changes);
+                return new ComputedAnswer(touched ? render(filter, forward) : rendered, forward);
+            }, async token =>
+            {
+                // Only a miss that runs the sums takes a place; a hit, a bring-forward or a wait for another request's sums does not.
                 using var lease = await budget.EnterAsync(client, token);
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var rows = await reads.TryOnReplicaAsync(position, replica => AggregateQuery.RunAsync(replica, filter, token), token);
-                if (rows is null)
+                // With the cache the sums are made exact at the sync's snapshot, so that later changes can bring them forward.
+                var snapshot = cache.Enabled ? sync.Snapshot : null;
+                var result = await reads.TryOnReplicaAsync(sync.Position, replica => AggregateQuery.RunAtAsync(replica, filter, snapshot, token), token);
+                if (result is null)
                 {
-                    if (!open)
-                    {
-                        await db.Database.OpenConnectionAsync(token);
-                        open = true;
-                    }
-
-                    rows = await AggregateQuery.RunAsync(connection, filter, token);
+                    await db.Database.OpenConnectionAsync(token);
+                    open = true;
+                    result = await AggregateQuery.RunAtAsync(connection, filter, snapshot, token);
                 }
 
                 Infrastructure.Telemetry.AggregateDuration.Record(
                     System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
                     new KeyValuePair<string, object?>("endpoint", context.Request.Path.Value),
                     new KeyValuePair<string, object?>("grain", AggregateQuery.GrainFor(filter)));
-                await db.Database.CloseConnectionAsync();
-                open = false;
-                return render(filter, rows);
+                if (open)
+                {
+                    await db.Database.CloseConnectionAsync();
+                    open = false;
+                }
+
+                return new ComputedAnswer(render(filter, result.Rows), result.Rows, result.Exact);
             }, cancellationToken);
-            System.Diagnostics.Activity.Current?.SetTag("reportservice.aggregate.cache", hit ? "hit" : "miss");
+            System.Diagnostics.Activity.Current?.SetTag("reportservice.aggregate.cache", source switch
+            {
+                AnswerSource.Hit => "hit",
+                AnswerSource.Forward => "forward",
+                _ => "miss",
+            });
             return new AnswerResult(answer);
         }
         catch (ComputationRefusedException refused)

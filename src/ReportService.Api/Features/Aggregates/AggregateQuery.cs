@@ -12,6 +12,9 @@ internal sealed record AggregateRow(IReadOnlyDictionary<Dimension, object?> Key,
     public decimal Sum(string column) => Sums[AggregateQuery.ColumnIndex[column]];
 }
 
+/// <summary>The rows of an aggregate; <paramref name="Exact"/> when they are exactly those of the snapshot asked for.</summary>
+internal sealed record AggregateSums(List<AggregateRow> Rows, bool Exact);
+
 /// <summary>
 /// Sums the current revision of every matching report in one SQL statement over the rollups of the typed
 /// cell columns (ADR 5), read at the coarsest grain the question needs. The rollups change in the same
@@ -25,6 +28,33 @@ internal static class AggregateQuery
     private const int MaxListedYears = 50;
 
     private static readonly string SumList = string.Join(", ", CellColumns.All.Select(c => $"coalesce(sum(r.{c.Name}), 0)"));
+
+    /// <summary>
+    /// The sums exactly as of <paramref name="snapshot"/> (a sync's snapshot of the primary, ADR 11): read in one
+    /// repeatable-read transaction together with the change-log rows committed after that snapshot, which are then
+    /// taken away. The connection may be a replica that has replayed the snapshot's position (ADR 12). Not exact
+    /// (served, not kept) when the log no longer holds those rows, or one of them is a reset; without a snapshot,
+    /// the sums as the statement finds them.
+    /// </summary>
+    public static async Task<AggregateSums> RunAtAsync(
+        NpgsqlConnection connection, AggregateFilter filter, string? snapshot, CancellationToken cancellationToken)
+    {
+        if (snapshot is null)
+        {
+            return new AggregateSums(await RunAsync(connection, filter, cancellationToken), false);
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        var rows = await RunAsync(connection, filter, cancellationToken);
+        var (complete, changes) = await AggregateChangeLog.ReadSinceAsync(connection, snapshot, ContractEnums.Name(filter.Scope), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (!complete || changes.Any(c => c.IsReset))
+        {
+            return new AggregateSums(rows, false);
+        }
+
+        return new AggregateSums(AggregateDeltas.Apply(rows, filter, changes, sign: -1).Rows, true);
+    }
 
     public static async Task<List<AggregateRow>> RunAsync(NpgsqlConnection connection, AggregateFilter filter, CancellationToken cancellationToken)
     {
@@ -115,8 +145,9 @@ internal static class AggregateQuery
 
         if (groups.Count > 0)
         {
+            // A group without reports (its rollup rows emptied by corrections that moved its reports away) is no group.
             var positions = string.Join(", ", Enumerable.Range(1, groups.Count));
-            sql.Append(" GROUP BY ").Append(positions).Append(" ORDER BY ").Append(positions);
+            sql.Append(" GROUP BY ").Append(positions).Append(" HAVING sum(r.report_count) > 0 ORDER BY ").Append(positions);
         }
 
         return sql.ToString();

@@ -188,8 +188,8 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
             Telemetry.SubmissionGroupSize.Record(group.Count, new KeyValuePair<string, object?>("together", together || group.Count == 1));
             if (outcomes.Any(o => o == SubmissionOutcome.Stored))
             {
-                // After the commit, before the answers: a reader never sees old data under a new version, and
-                // a client that was answered 201 never reads an aggregate cached before its report.
+                // After the commit, before the answers: a reader never sees old data under a new version (the
+                // ETag, ADR 8). Cached answers count the reports through the change log their transaction wrote (ADR 11).
                 await ReportChanges.AdvanceAsync(connection);
             }
         }
@@ -200,15 +200,10 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
                 logger.LogError(ex, "Writing {Count} submission(s) failed", group.Count);
             }
 
-            // Submissions written one by one before the connection went are committed: they are answered
-            // (the version they could not advance is covered as ReportChanges.MissedAdvances says). The others
-            // share the failure: with the connection gone, whether their commit happened is unknown (the 503
-            // says so; an Idempotency-Key retry settles it).
-            if (outcomes.Any(o => o == SubmissionOutcome.Stored))
-            {
-                ReportChanges.RecordMissedAdvance();
-            }
-
+            // Submissions written one by one before the connection went are committed: they are answered (the
+            // change log holds them, so aggregates count them; only the ETag version may lag until the next write).
+            // The others share the failure: with the connection gone, whether their commit happened is unknown (the
+            // 503 says so; an Idempotency-Key retry settles it).
             for (var i = 0; i < group.Count; i++)
             {
                 if (outcomes[i] is { } outcome)

@@ -222,7 +222,7 @@ start_service ''
 log "service ready (pid $service_pid); it migrated the schema"
 
 # The tables the service writes; regions (seeded reference data) and the migration history stay.
-written_tables=$(psql_db -At -c "SELECT string_agg(quote_ident(relname), ', ') FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname IN ('reports', 'report_revisions', 'idempotency_keys', 'aggregate_rollups', 'audit_events', 'report_reviews')")
+written_tables=$(psql_db -At -c "SELECT string_agg(quote_ident(relname), ', ') FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname IN ('reports', 'report_revisions', 'idempotency_keys', 'aggregate_rollups', 'audit_events', 'report_reviews', 'aggregate_changes')")
 truncate_all() { psql_db -c "TRUNCATE $written_tables" -c 'CHECKPOINT' -c 'SELECT pg_stat_statements_reset()' >/dev/null; }
 count_rows() { psql_db -At -F ' ' -c 'SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM report_revisions)'; }
 say "truncated between phases: $written_tables"

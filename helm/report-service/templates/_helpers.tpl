@@ -151,6 +151,9 @@ Submissions__MaxBatch: {{ .Values.submissions.maxBatch | quote }}
 Aggregates__Computations__MaxConcurrent: {{ .Values.aggregates.computations.maxConcurrent | quote }}
 Aggregates__Computations__PerClient: {{ .Values.aggregates.computations.perClient | quote }}
 Aggregates__Computations__QueueMilliseconds: {{ .Values.aggregates.computations.queueMilliseconds | quote }}
+Aggregates__ChangeLog__HistoryRows: {{ .Values.aggregates.changeLog.historyRows | quote }}
+Aggregates__ChangeLog__RetentionSeconds: {{ .Values.aggregates.changeLog.retentionSeconds | quote }}
+Aggregates__ChangeLog__PruneSeconds: {{ .Values.aggregates.changeLog.pruneSeconds | quote }}
 Aggregates__ReplicaWaitMilliseconds: {{ .Values.database.readReplica.waitMilliseconds | quote }}
 ASPNETCORE_FORWARDEDHEADERS_ENABLED: {{ .Values.forwardedHeaders | quote }}
 {{- end }}

@@ -59,4 +59,14 @@ public sealed class EndpointConventionsTests(ServiceFactory factory) : IClassFix
         Assert.NotNull(problem["traceId"]);
         Assert.Null(problem["errors"]);
     }
+
+    [Theory]
+    [InlineData("/v1/reports/not-a-uuid", "report ids are UUIDs")]
+    [InlineData("/v1/reports/12345/revisions", "report ids are UUIDs")]
+    [InlineData("/v1/nothing-here", "no resource at /v1/nothing-here")]
+    public async Task A_url_that_names_nothing_is_a_404_problem_that_says_why(string url, string words)
+    {
+        var problem = await (await factory.CreateClient().GetAsync(url)).AssertProblemAsync(404);
+        Assert.Contains(words, (string)problem["detail"]!, StringComparison.Ordinal);
+    }
 }

@@ -18,6 +18,12 @@ internal static class ProblemDetailsSetup
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+            if (context.ProblemDetails.Status == StatusCodes.Status404NotFound && context.HttpContext.GetEndpoint() is null && context.ProblemDetails.Detail is null)
+            {
+                // No route matched: say so, and for a report URL whose id is not a UUID say what an id looks like.
+                context.ProblemDetails.Detail = NotFoundDetail(context.HttpContext.Request.Path);
+            }
+
             if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && !context.ProblemDetails.Extensions.ContainsKey("accepted"))
             {
                 // Routing refuses a media type that no endpoint accepts before any handler runs: name what would be accepted.
@@ -28,6 +34,25 @@ internal static class ProblemDetailsSetup
                 context.ProblemDetails.Extensions["accepted"] = accepted;
             }
         });
+        return AddWriters(services);
+    }
+
+    /// <summary>The detail of a 404 that no endpoint answered.</summary>
+    internal static string NotFoundDetail(PathString path)
+    {
+        var segments = (path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments is ["v1", "reports", var id, ..] && !Guid.TryParse(id, out _) && id is not ("validate" or "batch" or "extract"))
+        {
+            return $"\"{Shorten(id)}\" is not a report id: report ids are UUIDs (as in the Location of a submission, /v1/reports/3fa85f64-5717-4562-b3fc-2c963f66afa6).";
+        }
+
+        return $"There is no resource at {Shorten(path.Value ?? "/")}. The operations are listed in /openapi/v1.json.";
+    }
+
+    private static string Shorten(string value) => value.Length <= 100 ? value : value[..100] + "…";
+
+    private static IServiceCollection AddWriters(IServiceCollection services)
+    {
         // After the framework's writer, which only writes when Accept allows JSON: errors are problem+json whatever the Accept.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, AnyAcceptProblemDetailsWriter>());
         services.AddExceptionHandler<ClientErrorExceptionHandler>();

@@ -52,4 +52,14 @@ public sealed class ProblemResponseTests(ServiceFactory factory) : IClassFixture
     public async Task A_write_without_the_write_scope_is_403_problem_json(string accept) =>
         await (await factory.CreateClient(ServiceFactory.Token(scopes: "reports:read")).SendAsync(Request(HttpMethod.Post, "/v1/reports/validate", accept, Http.Json(Seeds.Utf8("002")))))
             .AssertProblemAsync(403);
+
+    [Theory]
+    [InlineData(null, "报告不符合法定规则", "报告未通过")]
+    [InlineData("en", "The report breaks statutory rules", "rule(s) of severity error failed")]
+    public async Task A_rule_violations_title_speaks_the_language_of_its_detail(string? language, string title, string detail)
+    {
+        var problem = await (await factory.CreateClient().SubmitAsync(ReportService.TestSupport.Seeds.Json("004"), language: language)).AssertProblemAsync(422);
+        Assert.Equal(title, (string)problem["title"]!);
+        Assert.Contains(detail, (string)problem["detail"]!, StringComparison.Ordinal);
+    }
 }

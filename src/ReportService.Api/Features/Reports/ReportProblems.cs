@@ -11,7 +11,8 @@ internal static class ReportProblems
         var all = RuleViolation.From(violations, language);
         var errors = all.Count(v => v.Severity == RuleSeverity.Error);
         return TypedResults.Problem(
-            title: "The report breaks statutory rules",
+            // RFC 9457 §3.1.4: the title is the type's summary, localized like the detail (not English beside a Chinese detail).
+            title: language == MessageLanguage.English ? "The report breaks statutory rules" : "报告不符合法定规则",
             detail: language == MessageLanguage.English
                 ? $"{errors} rule(s) of severity error failed; nothing was stored. Each violation names the rule and the cells."
                 : $"报告未通过{errors}项校验规则，未予保存。每项违规列出规则及所涉单元格。",

@@ -116,4 +116,25 @@ public sealed class CompletenessTests(ServiceFactory factory) : IClassFixture<Se
         Assert.All(groups, g => Assert.True((int)g!["expected"]! >= 2));
         Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient(token: null).GetAsync("/v1/completeness?year=2023")).StatusCode);
     }
+
+    [Fact]
+    public async Task With_reviewStatus_approved_only_approved_reports_count()
+    {
+        const string county = "141121";
+        var townships = await TownshipsOfAsync(county);
+        var approved = await _client.SubmitAcceptedAsync(Report(townships[0], "township", "government", "agency", "2025-01-20"));
+        await _client.SubmitAcceptedAsync(Report(townships[1], "township", "government", "agency", "2025-01-20"));
+        var reviewer = factory.CreateClient(ServiceFactory.Token(scopes: "reports:review", regions: [county]));
+        using var review = new HttpRequestMessage(HttpMethod.Post, $"/v1/reports/{approved}/reviews") { Content = Http.Json(new JsonObject { ["decision"] = "approved" }) };
+        review.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"1\""));
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.SendAsync(review)).StatusCode);
+
+        async Task<int> ReportedAsync(string extra) => (int)Group(
+            await (await _client.GetAsync($"/v1/completeness?year=2024&region={county}&groupBy=level,scope{extra}")).ReadObjectAsync(), "township", "agency")["reported"]!;
+        Assert.Equal((2, 1), (await ReportedAsync(""), await ReportedAsync("&reviewStatus=approved")));
+        var missing = await (await _client.GetAsync($"/v1/completeness/missing?year=2024&region={county}&scope=agency&reviewStatus=approved&limit=1000")).ReadObjectAsync();
+        Assert.Equal(townships.Count - 1, missing["items"]!.AsArray().Count(i => ((string)i!["regionCode"]!).Length == 9));
+        var problem = await (await _client.GetAsync("/v1/completeness?year=2024&reviewStatus=pending")).AssertProblemAsync(400);
+        Assert.Equal("reviewStatus", (string)problem["parameter"]!);
+    }
 }

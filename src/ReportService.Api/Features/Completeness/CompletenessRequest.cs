@@ -19,6 +19,28 @@ internal abstract class CompletenessFilters
     /// <summary>报告范围: agency or regionAggregate; both when absent.</summary>
     public string? Scope { get; init; }
 
+    /// <summary>approved: count only reports a reviewer approved (DHIS2's "hide unapproved data"); absent: every stored report.</summary>
+    public string? ReviewStatus { get; init; }
+
+    /// <summary>Whether only approved reports count, or the 400 naming the parameter.</summary>
+    public bool TryParseReviewStatus(out bool approvedOnly, out ProblemHttpResult? problem)
+    {
+        (approvedOnly, problem) = (false, null);
+        if (ReviewStatus is null)
+        {
+            return true;
+        }
+
+        if (ReviewStatus != Persistence.ReviewStatuses.Approved)
+        {
+            problem = BadQuery("reviewStatus", "reviewStatus can only be approved (count only approved reports); leave it out to count every report.");
+            return false;
+        }
+
+        approvedOnly = true;
+        return true;
+    }
+
     /// <summary>Checks the filters: the year, the region's normalised prefix and the scope, or the 400 naming the parameter.</summary>
     public bool TryParse(RegionDirectory regions, out int year, out string? prefix, out ReportScope? scope, out ProblemHttpResult? problem)
     {

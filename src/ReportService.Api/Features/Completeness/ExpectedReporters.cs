@@ -49,9 +49,14 @@ internal sealed class ExpectedReporters
         _all.Where(r => (prefix is null || r.RegionCode.StartsWith(prefix, StringComparison.Ordinal)) && (scope is null || r.Scope == scope));
 
     /// <summary>Each expected reporter of the prefix and scope with its state for the year, from the stored government reports.</summary>
-    public async Task<List<ReporterState>> StatesAsync(ReportsDbContext db, int year, string? prefix, ReportScope? scope, CancellationToken cancellationToken)
+    public async Task<List<ReporterState>> StatesAsync(ReportsDbContext db, int year, string? prefix, ReportScope? scope, bool approvedOnly, CancellationToken cancellationToken)
     {
         var query = db.Reports.AsNoTracking().Where(r => r.Year == year && r.Kind == AgencyKind.Government);
+        if (approvedOnly)
+        {
+            query = query.Where(r => r.ReviewStatus == ReviewStatuses.Approved);
+        }
+
         if (prefix is not null)
         {
             query = query.Where(r => r.RegionCode.StartsWith(prefix));

@@ -67,7 +67,8 @@ internal sealed class ListMissingEndpoint(ReportsDbContext db, RegionDirectory r
 
     public override async Task<Results<Ok<ListMissingResponse>, ProblemHttpResult>> ExecuteAsync(ListMissingRequest req, CancellationToken ct)
     {
-        if (!req.TryParse(regions, out var year, out var prefix, out var scope, out var problem))
+        if (!req.TryParse(regions, out var year, out var prefix, out var scope, out var problem)
+            || !req.TryParseReviewStatus(out var approvedOnly, out problem))
         {
             return problem!;
         }
@@ -90,7 +91,7 @@ internal sealed class ListMissingEndpoint(ReportsDbContext db, RegionDirectory r
             after = (parts[0], afterScope);
         }
 
-        var missing = (await expected.StatesAsync(db, year, prefix, scope, ct))
+        var missing = (await expected.StatesAsync(db, year, prefix, scope, approvedOnly, ct))
             .Where(s => !s.Reported)
             .Select(s => s.Reporter)
             .Where(r => after is not { } a || string.CompareOrdinal(r.RegionCode, a.Code) > 0 || (r.RegionCode == a.Code && r.Scope > a.Scope))

@@ -85,7 +85,8 @@ internal sealed class QueryCompletenessEndpoint(ReportsDbContext db, RegionDirec
 
     public override async Task<Results<Ok<QueryCompletenessResponse>, ProblemHttpResult>> ExecuteAsync(QueryCompletenessRequest req, CancellationToken ct)
     {
-        if (!req.TryParse(regions, out var year, out var prefix, out var scope, out var problem))
+        if (!req.TryParse(regions, out var year, out var prefix, out var scope, out var problem)
+            || !req.TryParseReviewStatus(out var approvedOnly, out problem))
         {
             return problem!;
         }
@@ -96,7 +97,7 @@ internal sealed class QueryCompletenessEndpoint(ReportsDbContext db, RegionDirec
             return CompletenessFilters.BadQuery("groupBy", $"groupBy \"{unknown}\" is not one of {string.Join(", ", Dimensions)}.");
         }
 
-        var states = await expected.StatesAsync(db, year, prefix, scope, ct);
+        var states = await expected.StatesAsync(db, year, prefix, scope, approvedOnly, ct);
         var groups = states
             .GroupBy(s => string.Join('\u001f', dimensions.Select(d => KeyOf(s.Reporter, d) ?? "")))
             .Select(g =>

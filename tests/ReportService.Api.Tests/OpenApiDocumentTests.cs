@@ -174,4 +174,20 @@ public sealed class OpenApiDocumentTests(ServiceFactory factory) : IClassFixture
         var original = File.ReadAllText(Path.Combine(root, "tests", "ReportService.TestSupport", "Seeds", $"{seed}.json"));
         Assert.Equal(original, example);
     }
+
+    /// <summary>Every problem type the service's code sends is listed in the document's description of <c>type</c>.</summary>
+    [Fact]
+    public async Task Every_problem_type_the_service_sends_is_listed_in_the_document()
+    {
+        var sent = Directory.EnumerateFiles(Path.Combine(Repository.Root(), "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}OpenApi{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(f), @"https://report-service/problems/([a-z-]+)").Select(m => m.Groups[1].Value))
+            .ToHashSet();
+        Assert.Contains("rule-violations", sent);
+        using var client = factory.CreateClient();
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+        var listed = (string)document["components"]!["schemas"]!["ProblemDetails"]!["properties"]!["type"]!["description"]!;
+        Assert.All(sent, type => Assert.Contains($"`{type}`", listed, StringComparison.Ordinal));
+    }
 }

@@ -149,8 +149,12 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
             "`identity-changed` (422: a correction names another agency, year or scope), " +
             "`idempotency-key-reused` (422: an Idempotency-Key first used with another body), " +
             "`duplicate-report` (409: the agency already has a report for that year and scope; `existing` links it), " +
+            "`report-approved` (409: a correction of an approved report; `review` names the approval), " +
+            "`period-locked` (409: a correction after the year's period lock, not returned by a reviewer; `lockedAfter`), " +
+            "`not-a-report` (422: a document given to extract holds nothing of a report), " +
             "`scope-missing` (403: the token lacks the scope the operation needs), " +
             "`agency-not-granted` (403: the token does not grant the report's agency), " +
+            "`region-not-granted` (403: a reviewer's region prefixes do not cover the report's region), " +
             "`rate-limited` (429: the client's request rate), " +
             "`computations-exhausted` (429: the client runs its share of aggregate computations), " +
             "`computations-busy` (503: every place for aggregate computations is taken). " +

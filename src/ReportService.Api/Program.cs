@@ -57,6 +57,9 @@ builder.Services.AddReportServiceRateLimiting();
 builder.Services.AddReportServiceTimeouts();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(_ => RegionDirectory.Load());
+// The extractor's index of region names, built once from the same division reference.
+builder.Services.AddSingleton(services => new ReportService.Extraction.DivisionIndex(
+    services.GetRequiredService<RegionDirectory>().All.Select(r => new ReportService.Extraction.DivisionName(r.Code, r.Name))));
 builder.Services.AddSingleton<AggregateAnswerCache>();
 builder.Services.AddSingleton<ComputationBudget>();
 builder.Services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section);

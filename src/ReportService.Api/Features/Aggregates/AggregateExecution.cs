@@ -1,3 +1,4 @@
+using ReportService.Api.Infrastructure;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -69,8 +70,7 @@ internal static class AggregateExecution
     {
         if (!AggregateFilter.TryParse(request, context.RequestServices.GetRequiredService<Regions.RegionDirectory>(), outcomes, out var filter, out var error))
         {
-            return TypedResults.Problem(title: "Invalid query", detail: error.Detail, statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["parameter"] = error.Parameter });
+            return QueryProblems.Invalid(error.Parameter, error.Detail);
         }
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();

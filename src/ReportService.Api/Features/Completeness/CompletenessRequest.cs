@@ -33,7 +33,7 @@ internal abstract class CompletenessFilters
 
         if (ReviewStatus != Persistence.ReviewStatuses.Approved)
         {
-            problem = BadQuery("reviewStatus", "reviewStatus can only be approved (count only approved reports); leave it out to count every report.");
+            problem = QueryProblems.Invalid("reviewStatus", "reviewStatus can only be approved (count only approved reports); leave it out to count every report.");
             return false;
         }
 
@@ -47,7 +47,7 @@ internal abstract class CompletenessFilters
         (year, prefix, scope, problem) = (0, null, null, null);
         if (Year is not { } y || y < AggregateFilter.FirstYear || y > AggregateFilter.LastYear)
         {
-            problem = BadQuery("year", $"year is required, from {AggregateFilter.FirstYear} to {AggregateFilter.LastYear}.");
+            problem = QueryProblems.Invalid("year", $"year is required, from {AggregateFilter.FirstYear} to {AggregateFilter.LastYear}.");
             return false;
         }
 
@@ -56,7 +56,7 @@ internal abstract class CompletenessFilters
         {
             if (!RegionCode.TryNormalize(region, out var normalized) || !regions.Exists(normalized))
             {
-                problem = BadQuery("region", $"region {region} is not a region code of the division reference (GET /v1/regions lists them).");
+                problem = QueryProblems.Invalid("region", $"region {region} is not a region code of the division reference (GET /v1/regions lists them).");
                 return false;
             }
 
@@ -67,7 +67,7 @@ internal abstract class CompletenessFilters
         {
             if (!ContractEnums.TryParse<ReportScope>(scopeText, out var parsed))
             {
-                problem = BadQuery("scope", "scope must be one of " + ContractEnums.Names<ReportScope>() + ".");
+                problem = QueryProblems.Invalid("scope", "scope must be one of " + ContractEnums.Names<ReportScope>() + ".");
                 return false;
             }
 
@@ -77,7 +77,4 @@ internal abstract class CompletenessFilters
         return true;
     }
 
-    public static ProblemHttpResult BadQuery(string parameter, string detail) => TypedResults.Problem(
-        title: "Invalid query", detail: detail, statusCode: StatusCodes.Status400BadRequest,
-        extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
 }

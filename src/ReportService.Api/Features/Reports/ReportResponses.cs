@@ -39,7 +39,7 @@ public sealed class ReportAcceptedResponse
 }
 
 /// <summary>A stored revision of a report, with the body exactly as submitted.</summary>
-public sealed class StoredReportResponse
+public sealed record StoredReportResponse
 {
     /// <summary>The report's id.</summary>
     public required Guid Id { get; init; }

@@ -76,7 +76,7 @@ internal sealed class ListMissingEndpoint(ReportsDbContext db, RegionDirectory r
         var limit = req.Limit ?? ListMissingRequest.DefaultLimit;
         if (limit is < 1 or > ListMissingRequest.MaxLimit)
         {
-            return CompletenessFilters.BadQuery("limit", $"limit must be between 1 and {ListMissingRequest.MaxLimit}.");
+            return QueryProblems.Invalid("limit", $"limit must be between 1 and {ListMissingRequest.MaxLimit}.");
         }
 
         (string Code, ReportScope Scope)? after = null;
@@ -85,7 +85,7 @@ internal sealed class ListMissingEndpoint(ReportsDbContext db, RegionDirectory r
             var parts = cursor.Split('.', 2);
             if (parts.Length != 2 || !ContractEnums.TryParse<ReportScope>(parts[1], out var afterScope) || regions.Find(parts[0]) is null)
             {
-                return CompletenessFilters.BadQuery("cursor", "cursor is not a nextCursor of this list.");
+                return QueryProblems.Invalid("cursor", "cursor is not a nextCursor of this list.");
             }
 
             after = (parts[0], afterScope);

@@ -94,7 +94,7 @@ internal sealed class QueryCompletenessEndpoint(ReportsDbContext db, RegionDirec
         var dimensions = (req.GroupBy ?? []).SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
         if (dimensions.FirstOrDefault(d => !Dimensions.Contains(d)) is { } unknown)
         {
-            return CompletenessFilters.BadQuery("groupBy", $"groupBy \"{unknown}\" is not one of {string.Join(", ", Dimensions)}.");
+            return QueryProblems.Invalid("groupBy", $"groupBy \"{unknown}\" is not one of {string.Join(", ", Dimensions)}.");
         }
 
         var states = await expected.StatesAsync(db, year, prefix, scope, approvedOnly, ct);

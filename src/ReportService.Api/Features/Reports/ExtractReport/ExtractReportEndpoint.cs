@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using ReportService.Api.Features.Regions;
 using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Endpoints;
 using ReportService.Extraction;
@@ -65,7 +64,7 @@ public sealed class ExtractReportResponse
 }
 
 /// <summary>Reads its body (text or HTML) itself, with a size limit, so its request DTO is the query only.</summary>
-internal sealed class ExtractReportEndpoint(RegionDirectory regions, ReportValidator validator)
+internal sealed class ExtractReportEndpoint(DivisionIndex divisions, ReportValidator validator)
     : Endpoint<ExtractReportRequest, Results<Ok<ExtractReportResponse>, ProblemHttpResult>>
 {
     public const string Route = "/extract";
@@ -74,8 +73,6 @@ internal sealed class ExtractReportEndpoint(RegionDirectory regions, ReportValid
     public const long MaxBodyBytes = 8L * 1024 * 1024;
 
     public static readonly string[] AcceptedMediaTypes = ["text/plain", "text/html"];
-
-    private static DivisionIndex? _divisions;
 
     public override void Configure()
     {
@@ -137,7 +134,6 @@ internal sealed class ExtractReportEndpoint(RegionDirectory regions, ReportValid
             return TooLarge();
         }
 
-        var divisions = _divisions ??= new DivisionIndex(regions.All.Select(r => new DivisionName(r.Code, r.Name)));
         var result = mediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase)
             ? ReportExtractor.FromHtml(document, divisions)
             : ReportExtractor.FromText(document, divisions);

@@ -46,21 +46,6 @@ internal sealed class GetReportEndpoint(ReportsDbContext db, ReportValidator val
         var now = validator.Check(new ReportUnderReview(content, previous)).Where(v => RuleCatalog.Get(v.Rule).NeedsPreviousYear);
 
         HttpContext.Response.Headers.ETag = ReportRecords.ETag(report.Revision);
-        return TypedResults.Ok(new StoredReportResponse
-        {
-            Id = report.Id,
-            Revision = report.Revision,
-            CurrentRevision = report.CurrentRevision,
-            Status = report.Status,
-            ReviewStatus = report.ReviewStatus,
-            SubmittedAt = report.SubmittedAt,
-            SubmittedBy = report.SubmittedBy,
-            SubmittedClient = report.SubmittedClient,
-            Operation = report.Operation,
-            ContentHash = report.ContentHash,
-            Warnings = report.Warnings,
-            CrossYearWarningsNow = RuleViolation.From(now, Languages.Preferred(HttpContext.Request)),
-            Report = report.Report,
-        });
+        return TypedResults.Ok(report with { CrossYearWarningsNow = RuleViolation.From(now, Languages.Preferred(HttpContext.Request)) });
     }
 }

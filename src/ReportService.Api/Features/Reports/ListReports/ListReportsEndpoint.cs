@@ -32,7 +32,7 @@ internal sealed class ListReportsEndpoint(ReportsDbContext db, Regions.RegionDir
         var limit = request.Limit ?? ListReportsRequest.DefaultLimit;
         if (limit is < 1 or > ListReportsRequest.MaxLimit)
         {
-            return BadQuery("limit", $"limit must be between 1 and {ListReportsRequest.MaxLimit}.");
+            return QueryProblems.Invalid("limit", $"limit must be between 1 and {ListReportsRequest.MaxLimit}.");
         }
 
         Guid? after = null;
@@ -41,7 +41,7 @@ internal sealed class ListReportsEndpoint(ReportsDbContext db, Regions.RegionDir
         {
             if (!Cursors.TryDecode(cursor, out var id, out cursorFilters))
             {
-                return BadQuery("cursor", "cursor is not a nextCursor of this API.");
+                return QueryProblems.Invalid("cursor", "cursor is not a nextCursor of this API.");
             }
 
             after = id;
@@ -54,12 +54,12 @@ internal sealed class ListReportsEndpoint(ReportsDbContext db, Regions.RegionDir
         {
             if (!RegionCode.TryNormalize(region, out var prefix))
             {
-                return BadQuery("region", "region must be a 2, 4, 6 or 9 digit region code.");
+                return QueryProblems.Invalid("region", "region must be a 2, 4, 6 or 9 digit region code.");
             }
 
             if (!regions.Exists(prefix))
             {
-                return BadQuery("region", $"region {region} is not in the division reference (GET /v1/regions lists the codes).");
+                return QueryProblems.Invalid("region", $"region {region} is not in the division reference (GET /v1/regions lists the codes).");
             }
 
             regionPrefix = prefix;
@@ -75,7 +75,7 @@ internal sealed class ListReportsEndpoint(ReportsDbContext db, Regions.RegionDir
         {
             if (!ContractEnums.TryParse<AgencyLevel>(levelText, out var level))
             {
-                return BadQuery("level", "level must be one of " + ContractEnums.Names<AgencyLevel>() + ".");
+                return QueryProblems.Invalid("level", "level must be one of " + ContractEnums.Names<AgencyLevel>() + ".");
             }
 
             query = query.Where(r => r.Level == level);
@@ -85,7 +85,7 @@ internal sealed class ListReportsEndpoint(ReportsDbContext db, Regions.RegionDir
         {
             if (!ContractEnums.TryParse<ReportScope>(scopeText, out var scope))
             {
-                return BadQuery("scope", "scope must be one of " + ContractEnums.Names<ReportScope>() + ".");
+                return QueryProblems.Invalid("scope", "scope must be one of " + ContractEnums.Names<ReportScope>() + ".");
             }
 
             query = query.Where(r => r.Scope == scope);
@@ -99,7 +99,7 @@ internal sealed class ListReportsEndpoint(ReportsDbContext db, Regions.RegionDir
         var fingerprint = Cursors.Fingerprint(request, regionPrefix);
         if (cursorFilters is not null && !cursorFilters.AsSpan().SequenceEqual(fingerprint))
         {
-            return BadQuery("cursor", "This cursor belongs to a list with other filters: send it with exactly the year, region, level, " +
+            return QueryProblems.Invalid("cursor", "This cursor belongs to a list with other filters: send it with exactly the year, region, level, " +
                 "scope and creditCode of the request that returned it (a cursor alone does not carry them).");
         }
 
@@ -133,9 +133,6 @@ internal sealed class ListReportsEndpoint(ReportsDbContext db, Regions.RegionDir
         });
     }
 
-    private static ProblemHttpResult BadQuery(string parameter, string detail) => TypedResults.Problem(
-        title: "Invalid query", detail: detail, statusCode: StatusCodes.Status400BadRequest,
-        extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
 }
 
 /// <summary>

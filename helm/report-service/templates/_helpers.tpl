@@ -141,6 +141,7 @@ Auth__Authority: {{ required "auth.authority (the identity provider's issuer URL
 Auth__Audience: {{ .Values.auth.audience | quote }}
 Auth__MetadataRefreshSeconds: {{ .Values.auth.metadataRefreshSeconds | quote }}
 Auth__UnknownKeyRefreshSeconds: {{ .Values.auth.unknownKeyRefreshSeconds | quote }}
+Auth__BackchannelTimeoutSeconds: {{ .Values.auth.backchannelTimeoutSeconds | quote }}
 Auth__PublicData: {{ .Values.auth.publicData | quote }}
 Auth__PublicReports: {{ .Values.auth.publicReports | quote }}
 RateLimiting__Enabled: {{ .Values.rateLimiting.enabled | quote }}

@@ -41,6 +41,9 @@ public sealed class AuthorityConfigurationTests(PlainHttpAuthorityFactory factor
         { "MetadataRefreshSeconds", "300", null },
         { "UnknownKeyRefreshSeconds", "0", "Auth:UnknownKeyRefreshSeconds" },
         { "UnknownKeyRefreshSeconds", "1", null },
+        { "BackchannelTimeoutSeconds", "0", "Auth:BackchannelTimeoutSeconds" },
+        { "BackchannelTimeoutSeconds", "61", "Auth:BackchannelTimeoutSeconds" },
+        { "BackchannelTimeoutSeconds", "60", null },
     };
 
     [Theory]

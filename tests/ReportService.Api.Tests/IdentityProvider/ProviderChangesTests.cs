@@ -83,6 +83,31 @@ public sealed class ProviderChangesTests
         });
     }
 
+    [Fact]
+    public async Task A_provider_that_accepts_connections_and_never_answers_holds_requests_only_for_the_backchannel_timeout()
+    {
+        await WithServiceAsync(async factory =>
+        {
+            var provider = factory.Provider;
+            var token = await provider.TokenAsync("national-tool");
+            var port = new Uri(provider.Issuer).Port;
+            await provider.StopAsync();
+            // Hung, not down: the port takes connections (the backlog accepts them) and nothing ever answers.
+            using var hung = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            hung.Start();
+            factory.Settings["Auth:BackchannelTimeoutSeconds"] = "2";
+            var client = factory.CreateClient(token);
+
+            var clock = Stopwatch.StartNew();
+            var response = await client.GetAsync(Reports);
+
+            // JwtBearer's own timeout is 60 s; each request waiting for the keys would wait that long.
+            var problem = await response.AssertProblemAsync(503);
+            Assert.Contains("identity provider", (string)problem["detail"]!, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"The request waited {clock.Elapsed} for a provider that never answers.");
+        });
+    }
+
     private static async Task WithServiceAsync(Func<IdentityProviderServiceFactory, Task> test)
     {
         var factory = new IdentityProviderServiceFactory();

@@ -45,6 +45,15 @@ internal sealed class AuthOptions
     /// </summary>
     public int UnknownKeyRefreshSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Seconds a read of the provider's discovery document or keys may take. Requests that need the keys wait for
+    /// that read (the first one after a start, or a rotation), so a provider that accepts connections and never
+    /// answers holds them this long before they get 503. JwtBearer's own default is 60.
+    /// </summary>
+    public int BackchannelTimeoutSeconds { get; set; } = 10;
+
+    public const int MaximumBackchannelTimeoutSeconds = 60;
+
     /// <summary>Whether aggregates, regions and rules are readable without a token (they are public data).</summary>
     public bool PublicData { get; set; } = true;
 
@@ -90,6 +99,11 @@ internal sealed class AuthOptions
             if (UnknownKeyRefreshSeconds < 1)
             {
                 return "Auth:UnknownKeyRefreshSeconds must be at least 1.";
+            }
+
+            if (BackchannelTimeoutSeconds is < 1 or > MaximumBackchannelTimeoutSeconds)
+            {
+                return $"Auth:BackchannelTimeoutSeconds must be between 1 and {MaximumBackchannelTimeoutSeconds}.";
             }
         }
 

@@ -65,7 +65,7 @@ internal static partial class AuthSetup
             // knows whether the keys were ever obtained, and takes the refresh intervals from Auth.
             jwt.ConfigurationManager = new ProviderMetadata(auth, new HttpClient(jwt.BackchannelHttpHandler ?? new HttpClientHandler())
             {
-                Timeout = jwt.BackchannelTimeout,
+                Timeout = TimeSpan.FromSeconds(auth.BackchannelTimeoutSeconds),
                 MaxResponseContentBufferSize = 10 * 1024 * 1024,
             });
         }

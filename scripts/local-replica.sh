@@ -7,9 +7,12 @@
 # Usage:
 #   scripts/local-replica.sh start        DIR   # both nodes up, the standby synchronous; prints the connection string
 #   scripts/local-replica.sh status       DIR   # each node's port, state and role; the primary's pg_stat_replication
-#   scripts/local-replica.sh stop-primary DIR [immediate|lose]
+#   scripts/local-replica.sh stop-primary DIR [immediate|lose|freeze]
 #                                               # immediate (default): pg_ctl stop -m immediate, as in a crash;
 #                                               # lose: SIGKILL and delete its data directory (the machine is gone)
+#                                               # freeze: SIGSTOP to every process of the node: a hung machine that
+#                                               # keeps its connections open and answers nothing (no reset); fenced
+#                                               # (SIGKILL) by `rebuild`, thawed by `stop` and `destroy`
 #   scripts/local-replica.sh stop-standby DIR [immediate|lose]   # the same for the standby (the primary's commits wait)
 #   scripts/local-replica.sh promote      DIR   # promote the standby; it is the primary from now on
 #   scripts/local-replica.sh failover     DIR [immediate|lose]   # stop-primary, then promote
@@ -53,7 +56,7 @@ die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 usage() {
   cat <<EOF
 usage: ${0##*/} {start|status|promote|rebuild|stop|destroy} DIR
-       ${0##*/} {stop-primary|stop-standby|failover} DIR [immediate|lose]
+       ${0##*/} {stop-primary|stop-standby|failover} DIR [immediate|lose|freeze]
 EOF
 }
 
@@ -159,8 +162,35 @@ stop_node() {
   case $how in
     immediate) "$LP" stop "$(node_dir "$n")" immediate ;;
     lose) "$LP" lose "$(node_dir "$n")" ;;
-    *) die "unknown way to stop a node '$how' (immediate or lose)" ;;
+    freeze)
+      local pids
+      pids=$(node_pids "$n")
+      [[ -n $pids ]] || die "$n is not running"
+      # shellcheck disable=SC2086 # the list of pids splits on purpose
+      kill -STOP $pids
+      printf '%s\n' "$n" >"$DIR/frozen"
+      ;;
+    *) die "unknown way to stop a node '$how' (immediate, lose or freeze)" ;;
   esac
+}
+
+# node_pids NODE: the postmaster of NODE and its children.
+node_pids() {
+  local pid
+  pid=$(head -n 1 "$(node_dir "$1")/data/postmaster.pid" 2>/dev/null || true)
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 0
+  printf '%s %s\n' "$pid" "$(ps -o pid= --ppid "$pid" | tr -s ' \n' ' ')"
+}
+
+# thaw: a frozen node's processes continue (before it is stopped or deleted: a stopped process ignores all
+# but SIGKILL until then).
+thaw() {
+  [[ -f $DIR/frozen ]] || return 0
+  local pids
+  pids=$(node_pids "$(cat "$DIR/frozen")")
+  # shellcheck disable=SC2086 # the list of pids splits on purpose
+  [[ -z $pids ]] || kill -CONT $pids 2>/dev/null || true
+  rm -f -- "$DIR/frozen"
 }
 
 cmd_stop_primary() {
@@ -191,7 +221,9 @@ cmd_rebuild() {
   p=$(primary)
   s=$(other "$p")
   running "$p" || die "the primary $p is not running"
+  # The other node is fenced first: killed and deleted, also when it is frozen (SIGKILL reaches stopped processes).
   "$LP" lose "$(node_dir "$s")"
+  rm -f -- "$DIR/frozen"
   local want
   want=$(port_of "$s")
   local got
@@ -202,6 +234,7 @@ cmd_rebuild() {
 }
 
 cmd_stop() {
+  thaw
   local p
   p=$(primary)
   "$LP" stop "$(node_dir "$(other "$p")")"
@@ -211,6 +244,7 @@ cmd_stop() {
 cmd_destroy() {
   [[ -e $DIR ]] || { log "nothing at $DIR"; return 0; }
   [[ -f $DIR/$MARKER ]] || die "$DIR was not created by this script; refusing to delete it"
+  thaw
   local n
   for n in n1 n2; do [[ ! -e $DIR/$n ]] || "$LP" destroy "$DIR/$n"; done
   rm -rf -- "$DIR"

@@ -7,11 +7,14 @@
 #      connection string (Target Session Attributes=primary).
 #   2. bench/ReportService.CrashClient submit with FAILOVER_WORKERS workers against both processes (the attempts of
 #      one key alternate between them), each report with its own Idempotency-Key, every attempt in the ledger.
-#   3. FAILOVER_ROUNDS rounds; in each the primary goes at a random point of the round's second half:
-#      odd rounds `pg_ctl stop -m immediate` (a crash), even rounds SIGKILL of every server process and its data
-#      directory deleted (the machine is gone). FAILOVER_DETECT_SECONDS later (the time an operator or a failover
-#      manager needs to notice) the standby is promoted, then the lost node is rebuilt as the new primary's
-#      synchronous standby (pg_basebackup, same port). The load keeps running throughout.
+#   3. FAILOVER_ROUNDS rounds; in each the primary goes at a random point of the round's second half, in the
+#      ways of FAILOVER_MODES in turn: `immediate` is `pg_ctl stop -m immediate` (a crash: connections are reset),
+#      `lose` SIGKILL of every server process and its data directory deleted (the machine is gone), `freeze`
+#      SIGSTOP of every server process (a hung machine: connections stay open and nothing answers, no reset; the
+#      kernel still acknowledges TCP, so keepalives do not notice either). FAILOVER_DETECT_SECONDS later (the
+#      time an operator or a failover manager needs to notice) the standby is promoted, then the old node is
+#      fenced (SIGKILL, also when frozen) and rebuilt as the new primary's synchronous standby (pg_basebackup,
+#      same port). The load keeps running throughout.
 #   4. CrashClient verify against the final primary: every acknowledged report stored exactly once, every key one
 #      id, aggregates and every rollup equal to the SQL re-aggregation; and the standby holds as many reports.
 #   5. A summary with, per round: the time without a primary (loss -> promotion done), the time until commits can
@@ -22,7 +25,8 @@
 # Usage: bench/crash/failover.sh      (3-5 minutes with the defaults; run as root on Debian 12 with the .NET SDK)
 #
 # Environment (defaults in brackets):
-#   FAILOVER_ROUNDS [2]            rounds (immediate, lose, immediate, ...)
+#   FAILOVER_ROUNDS [3]            rounds
+#   FAILOVER_MODES ["immediate lose freeze"]  how the primary goes, round by round (cycling)
 #   FAILOVER_ROUND_SECONDS [30]    length of a round
 #   FAILOVER_DETECT_SECONDS [3]    seconds between the loss of the primary and the promotion
 #   FAILOVER_WORKERS [8]           concurrent submitting workers
@@ -34,7 +38,8 @@ set -euo pipefail
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$root"
 
-ROUNDS=${FAILOVER_ROUNDS:-2}
+ROUNDS=${FAILOVER_ROUNDS:-3}
+read -r -a MODES <<<"${FAILOVER_MODES:-immediate lose freeze}"
 ROUND_SECONDS=${FAILOVER_ROUND_SECONDS:-30}
 DETECT_SECONDS=${FAILOVER_DETECT_SECONDS:-3}
 WORKERS=${FAILOVER_WORKERS:-8}
@@ -90,7 +95,7 @@ watchdog=$!
 
 say "# ReportService failover run $run_id"
 say "machine: nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r); dotnet SDK $(dotnet --version); code $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (src has uncommitted changes)')"
-say "settings: rounds=$ROUNDS round_seconds=$ROUND_SECONDS detect_seconds=$DETECT_SECONDS workers=$WORKERS attempt_timeout=$ATTEMPT_TIMEOUT seed=$SEED"
+say "settings: rounds=$ROUNDS modes=${MODES[*]} round_seconds=$ROUND_SECONDS detect_seconds=$DETECT_SECONDS workers=$WORKERS attempt_timeout=$ATTEMPT_TIMEOUT seed=$SEED"
 
 log "publishing the service and building the crash client (Release)"
 timeout 600 dotnet publish -c Release src/ReportService.Api/ReportService.Api.csproj -o "$work/api" -nologo -v q >"$work/build.log" 2>&1 ||
@@ -110,7 +115,8 @@ cs=$(scripts/local-replica.sh start "$pair")
 pg_bin=/usr/lib/postgresql/$(cat "$(readlink -f "$pair/n1/data")/PG_VERSION")/bin
 psql_node() { "$pg_bin/psql" -X -q -At -h 127.0.0.1 -p "$(cat "$pair/$1/port")" -U postgres "${@:2}" </dev/null; }
 psql_node n1 -d postgres -c 'CREATE DATABASE reports'
-db="${cs/Database=postgres/Database=reports}"
+# With the connect timeout and keepalives docs/operations.md recommends for nodes on their own machines.
+db="${cs/Database=postgres/Database=reports};Timeout=5;TCP Keepalive Time=10;TCP Keepalive Interval=5"
 say "postgres: $("$pg_bin/postgres" --version | sed 's/^postgres //'); $(psql_node n1 -d reports -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('synchronous_commit', 'synchronous_standby_names', 'fsync', 'hot_standby_feedback')")"
 say "connection string: $db"
 
@@ -155,7 +161,7 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 round_lines=()
 for ((round = 1; round <= ROUNDS; round++)); do
-  if ((round % 2 == 1)); then how=immediate; else how=lose; fi
+  how=${MODES[$(((round - 1) % ${#MODES[@]}))]}
   pause_ms=$((ROUND_SECONDS * 500 + RANDOM % (ROUND_SECONDS * 500)))
   sleep "$((pause_ms / 1000)).$(printf '%03d' $((pause_ms % 1000)))"
   kill -0 "$client_pid" 2>/dev/null || { cat "$work/client.log" >&2; die "the client exited early"; }

@@ -50,10 +50,20 @@ internal static class OperationNotes
 
     private static readonly OperationNote Aggregates = new()
     {
-        RequestHeaders = [IfNoneMatch],
+        RequestHeaders =
+        [
+            IfNoneMatch,
+            new("Accept-Language", "The language of a CSV answer's header row: Chinese statutory labels by default, English when English (`en`) is preferred " +
+                "(e.g. `Accept-Language: en`). The columns and values are the same; JSON answers do not depend on it."),
+        ],
         ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>>
         {
-            [StatusCodes.Status200OK] = [DataETag, NoCache],
+            [StatusCodes.Status200OK] =
+            [
+                DataETag, NoCache,
+                new("Vary", "`Accept, Accept-Language`: the answer depends on both.", Required: true),
+                new("Content-Language", "CSV answers only: `zh` or `en`, the language of the header row."),
+            ],
             [StatusCodes.Status304NotModified] = [DataETag, NoCache],
         },
         Responses = new Dictionary<int, string>

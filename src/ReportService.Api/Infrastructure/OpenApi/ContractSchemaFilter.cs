@@ -57,6 +57,14 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
         {
             DescribeProblemDetails(concrete);
         }
+        else if ((context.Type == typeof(AgencyLevel) || context.Type == typeof(AgencyKind) || context.Type == typeof(ReportScope))
+            && context.MemberInfo is null && context.ParameterInfo is null)
+        {
+            // Leniency documented rather than refused (issue 14): a generated client always sends these spellings, and one that
+            // sends .NET's (`Township`) is understood; the query parameters stay exact so that one URL names one answer (its ETag).
+            concrete.Description += " In a report body the value is read in any letter case (`Township` is `township`) and always answered " +
+                "in the spelling listed here; as a query parameter only the listed spelling is accepted (anything else is a 400 naming it).";
+        }
     }
 
     /// <summary>Response types whose integers are all counts (the report's own cells are found by their namespace).</summary>

@@ -342,7 +342,7 @@ public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHel
     {
         if (!question.Outcomes)
         {
-            return question.Csv ? AggregateCsv.Aggregates(filter, rows, regions) : Encoding.UTF8.GetString(AggregateJson.Aggregates(rows, regions, options));
+            return question.Csv ? AggregateCsv.Aggregates(filter, rows, regions, ReportService.Statutory.Rules.MessageLanguage.Chinese) : Encoding.UTF8.GetString(AggregateJson.Aggregates(rows, regions, options));
         }
 
         // The outcome rows as QueryOutcomesEndpoint shapes them: every leaf of 三、本年度办理结果, then the subtotals.

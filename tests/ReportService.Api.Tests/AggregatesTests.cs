@@ -209,6 +209,137 @@ public sealed class AggregatesTests(AggregatesFixture fixture) : IClassFixture<A
         Assert.StartsWith("省级区划代码,省级名称,报告数,类别,办理结果,小计", text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The CSV's header row follows Accept-Language like the messages of violations (issue 14: Chinese-only headers): English
+    /// with <c>en</c>, Chinese by default and when Chinese is preferred; the rows are the same. Each language is its own
+    /// representation (its own ETag, Content-Language, and Vary: Accept, Accept-Language for caches).
+    /// </summary>
+    [Fact]
+    public async Task Csv_headers_are_english_when_english_is_preferred()
+    {
+        async Task<HttpResponseMessage> Get(string path, string? language)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Accept.ParseAdd("text/csv");
+            if (language is not null)
+            {
+                request.Headers.AcceptLanguage.ParseAdd(language);
+            }
+
+            return await _client.SendAsync(request);
+        }
+
+        var english = await Get("/v1/aggregates?groupBy=province&year=2023", "en");
+        var chinese = await Get("/v1/aggregates?groupBy=province&year=2023", "zh-CN, en;q=0.5");
+        var byDefault = await Get("/v1/aggregates?groupBy=province&year=2023", null);
+        var englishLines = (await english.Content.ReadAsStringAsync()).Split("\r\n");
+        var chineseLines = (await chinese.Content.ReadAsStringAsync()).Split("\r\n");
+        Assert.Equal(await byDefault.Content.ReadAsStringAsync(), string.Join("\r\n", chineseLines));
+        var header = Fields(englishLines[0]);
+        Assert.Equal(["province code", "province name", "reports", "format-2019 reports", "format-2021 reports"], header[..5]);
+        Assert.Contains("Table 3 · I. new requests received this year · natural persons", header);
+        Assert.Contains("Table 4 · administrative reconsideration · upheld", header);
+        Assert.Contains("Table 3 · (3) withheld, subtotal · total", header);
+        Assert.Equal(Fields(chineseLines[0]).Count, header.Count);
+        Assert.Equal(chineseLines[1..], englishLines[1..]);
+        Assert.Equal("en", english.Content.Headers.ContentLanguage.Single());
+        Assert.Equal("zh", chinese.Content.Headers.ContentLanguage.Single());
+        Assert.NotEqual(english.Headers.ETag, chinese.Headers.ETag);
+        Assert.Equal(chinese.Headers.ETag, byDefault.Headers.ETag);
+        Assert.Equal(["Accept", "Accept-Language"], english.Headers.Vary);
+
+        var outcomes = await (await Get("/v1/aggregates/outcomes?groupBy=province&applicant=naturalPerson", "en")).Content.ReadAsStringAsync();
+        Assert.StartsWith("province code,province name,reports,category,outcome,subtotal,count (natural persons),share of (7) outcomes total\r\n", outcomes, StringComparison.Ordinal);
+        Assert.Contains(",withheld.stateSecret,(3) withheld", outcomes, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\p{IsCJKUnifiedIdeographs}", string.Join("\n", outcomes.Split("\r\n").Select(l => string.Join(',', Fields(l).Skip(2)))));
+    }
+
+    /// <summary>
+    /// The CSV columns the document lists for /v1/aggregates (issue 14: undocumented) are the CSV's columns, in order, and
+    /// each holds the value of the JSON member the document names beside it, in every group.
+    /// </summary>
+    [Fact]
+    public async Task Every_csv_column_is_documented_with_the_json_member_it_equals()
+    {
+        var document = JsonNode.Parse(await _client.GetStringAsync("/openapi/v1.json"))!;
+        var description = (string)document["paths"]!["/v1/aggregates"]!["get"]!["description"]!;
+        var documented = System.Text.RegularExpressions.Regex.Matches(description, @"^\| (\d+) \| (.+?) \| (.+?) \| `(.+?)` \|$", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => (Chinese: m.Groups[2].Value, English: m.Groups[3].Value, Member: m.Groups[4].Value)).ToList();
+        Assert.True(documented.Count > 150, $"only {documented.Count} columns documented");
+
+        var request = new HttpRequestMessage(HttpMethod.Get, "/v1/aggregates?groupBy=year&groupBy=province");
+        request.Headers.Accept.ParseAdd("text/csv");
+        var lines = (await (await _client.SendAsync(request)).Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var groups = (await (await _client.GetAsync("/v1/aggregates?groupBy=year&groupBy=province")).ReadObjectAsync())["groups"]!.AsArray();
+        var header = Fields(lines[0]);
+        Assert.Equal(["年度", "省级区划代码", "省级名称"], header[..3]);
+        Assert.Equal(documented.Select(d => d.Chinese), header.Skip(3));
+        Assert.Equal(groups.Count, lines.Length - 1);
+        Assert.Contains(groups, g => (long)g!["formats"]!["2019"]! > 0);
+        foreach (var (line, group) in lines.Skip(1).Select(Fields).Zip(groups))
+        {
+            Assert.Equal(group!["key"]!["year"]!.ToJsonString(), line[0]);
+            Assert.Equal((string)group["key"]!["province"]!, line[1]);
+            for (var i = 0; i < documented.Count; i++)
+            {
+                var value = documented[i].Member.Split('.').Aggregate<string, JsonNode?>(group, (node, key) => node?[key]);
+                var cell = line[3 + i];
+                if (value is null)
+                {
+                    Assert.True(cell == "", $"{documented[i].Member} is absent but the CSV has {cell}");
+                }
+                else
+                {
+                    Assert.True(decimal.Parse(cell, CultureInfo.InvariantCulture) == value.GetValue<decimal>(), $"{documented[i].Member}: JSON {value.ToJsonString()}, CSV {cell}");
+                }
+            }
+        }
+    }
+
+    /// <summary>The fields of one CSV line (RFC 4180: a quoted field may hold commas and doubled quotes).</summary>
+    private static List<string> Fields(string line)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return fields;
+    }
+
     [Theory]
     [InlineData("groupBy=village")]
     [InlineData("region=abc")]

@@ -163,6 +163,111 @@ public sealed class OpenApiDocumentTests(ServiceFactory factory) : IClassFixture
         }
     }
 
+    /// <summary>
+    /// Every count a report, an aggregate or a batch answer carries is at least 0 in the document (issue 14: counts had no
+    /// minimum), except the signed 2019 本年增/减 (itemsChange) and years; a report with a negative count is still a 422
+    /// (<see cref="ProblemResponseTests"/>), so the schema says what the rules enforce.
+    /// </summary>
+    [Fact]
+    public async Task Every_count_has_minimum_zero_except_the_signed_2019_changes()
+    {
+        var schemas = JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!["components"]!["schemas"]!;
+        // Not counts: a batch line's numbers (from 1) and a violation's expected/actual (sums that a wrong report may make negative).
+        var reached = new HashSet<string> { "ImportReportsLine", "RuleViolation" };
+        var counts = new List<string>();
+        foreach (var root in new[] { "Report2019", "Report2021", "AggregateGroup", "OutcomeRow", "ImportReportsResponse" })
+        {
+            reached.Add(root);
+            Walk(schemas[root]!, root);
+        }
+
+        Assert.Contains("ApplicantCountsSums", reached);
+        Assert.Contains("ItemCounts2019", reached);
+        Assert.True(counts.Count >= 60, $"only {counts.Count} counts");
+        Assert.Contains("ItemCounts2019/itemsChange: none", counts);
+        Assert.All(counts.Where(c => !c.Contains("/itemsChange:", StringComparison.Ordinal) && !c.Contains("/year:", StringComparison.Ordinal)),
+            c => Assert.EndsWith(": 0", c, StringComparison.Ordinal));
+
+        void Walk(JsonNode node, string at)
+        {
+            if (node is JsonArray array)
+            {
+                foreach (var child in array.OfType<JsonNode>())
+                {
+                    Walk(child, at);
+                }
+
+                return;
+            }
+
+            if (node is not JsonObject o)
+            {
+                return;
+            }
+
+            if (o["$ref"] is { } reference)
+            {
+                var name = reference.GetValue<string>()["#/components/schemas/".Length..];
+                if (reached.Add(name))
+                {
+                    Walk(schemas[name]!, name);
+                }
+
+                return;
+            }
+
+            foreach (var (key, property) in o["properties"]?.AsObject() ?? [])
+            {
+                var type = property!["type"]?.ToJsonString() ?? "";
+                if (type.Contains("integer", StringComparison.Ordinal) || type.Contains("number", StringComparison.Ordinal))
+                {
+                    counts.Add($"{at}/{key}: {property["minimum"]?.ToJsonString() ?? "none"}");
+                }
+            }
+
+            foreach (var (key, child) in o)
+            {
+                if (child is not null)
+                {
+                    Walk(child, at);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A nullable property of a referenced shape is <c>oneOf</c> that one reference, typed: NSwag made a subclass of its own
+    /// for every <c>allOf</c> wrapper (154 classes where 87 are needed; issue 14), and validators need the type beside
+    /// <c>nullable</c>.
+    /// </summary>
+    [Fact]
+    public async Task A_nullable_reference_is_one_of_its_schema_not_a_subclass()
+    {
+        var schemas = JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!["components"]!["schemas"]!.AsObject();
+        var wrappers = 0;
+        foreach (var (name, schema) in schemas)
+        {
+            foreach (var (key, property) in schema!["properties"]?.AsObject() ?? [])
+            {
+                if (property!["nullable"]?.GetValue<bool>() != true)
+                {
+                    continue;
+                }
+
+                Assert.True(property["allOf"] is null, $"{name}.{key} is a nullable allOf wrapper");
+                if (property["oneOf"] is JsonArray oneOf)
+                {
+                    wrappers++;
+                    Assert.Single(oneOf);
+                    Assert.NotNull(oneOf[0]!["$ref"]);
+                    Assert.NotNull(property["type"]);
+                }
+            }
+        }
+
+        Assert.True(wrappers >= 60, $"only {wrappers} nullable references");
+    }
+
     [Theory]
     [InlineData("002")]
     [InlineData("004")]

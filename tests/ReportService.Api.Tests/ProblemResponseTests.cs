@@ -62,4 +62,16 @@ public sealed class ProblemResponseTests(ServiceFactory factory) : IClassFixture
         Assert.Equal(title, (string)problem["title"]!);
         Assert.Contains(detail, (string)problem["detail"]!, StringComparison.Ordinal);
     }
+
+    /// <summary>A negative count is answered 422 CELL.COUNT naming the cell, as the document's <c>minimum: 0</c> says (issue 14).</summary>
+    [Fact]
+    public async Task A_negative_count_is_a_rule_violation_naming_the_cell()
+    {
+        var report = ReportService.TestSupport.Seeds.Json("002");
+        report["requests"]!["received"]!["naturalPerson"] = -1;
+        var problem = await (await factory.CreateClient().SubmitAsync(report, language: "en")).AssertProblemAsync(422);
+        var violation = problem["violations"]!.AsArray().Single(v => (string)v!["rule"]! == "CELL.COUNT");
+        Assert.Equal("/requests/received/naturalPerson", (string)violation!["cells"]![0]!["pointer"]!);
+        Assert.Contains("cannot be negative", (string)violation["message"]!, StringComparison.Ordinal);
+    }
 }

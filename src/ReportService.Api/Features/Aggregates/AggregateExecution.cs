@@ -40,6 +40,13 @@ internal static class AggregateExecution
             || (csv.Quality == json.Quality && (csv.Specificity > json.Specificity || (csv.Specificity == json.Specificity && csv.Position < json.Position))));
     }
 
+    /// <summary>The language of a CSV answer's header row: English when the request prefers it, else Chinese.</summary>
+    public static Statutory.Rules.MessageLanguage CsvLanguage(HttpRequest request) => Languages.Preferred(request);
+
+    /// <summary>The representation an answer is cached and tagged under: JSON, or CSV with the language of its header row.</summary>
+    private static string Representation(AggregateRequest request, HttpRequest http) =>
+        !WantsCsv(request) ? "|json" : CsvLanguage(http) == Statutory.Rules.MessageLanguage.English ? "|csv-en" : "|csv";
+
     private static (double Quality, int Specificity, int Position) Preference(IList<MediaTypeHeaderValue> ranges, string type, string subtype)
     {
         (double Quality, int Specificity, int Position) best = (0, -1, int.MaxValue);
@@ -84,10 +91,16 @@ internal static class AggregateExecution
             var feed = context.RequestServices.GetRequiredService<AggregateChangeFeed>();
             var sync = await feed.SyncAsync(cancellationToken);
             var reads = context.RequestServices.GetRequiredService<AggregateReadSource>();
-            var representation = context.Request.Path + context.Request.QueryString + (WantsCsv(request) ? "|csv" : "|json");
+            var representation = context.Request.Path + context.Request.QueryString + Representation(request, context.Request);
             var tag = $"\"{sync.Version}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(representation)))[..16]}\"";
             context.Response.Headers.ETag = tag;
             context.Response.Headers.CacheControl = CacheControl;
+            // The answer is chosen by Accept (JSON or CSV) and, for CSV, Accept-Language (its header row): caches must key on both (RFC 9110 §12.5.5).
+            context.Response.Headers.Vary = "Accept, Accept-Language";
+            if (WantsCsv(request))
+            {
+                context.Response.Headers.ContentLanguage = CsvLanguage(context.Request) == Statutory.Rules.MessageLanguage.English ? "en" : "zh";
+            }
             var ifNoneMatch = context.Request.GetTypedHeaders().IfNoneMatch;
             if (ifNoneMatch.Any(t => t.Tag.Equals(tag, StringComparison.Ordinal) || t == EntityTagHeaderValue.Any))
             {
@@ -159,6 +172,7 @@ internal static class AggregateExecution
     {
         context.Response.Headers.Remove(HeaderNames.ETag);
         context.Response.Headers.Remove(HeaderNames.CacheControl);
+        context.Response.Headers.Remove(HeaderNames.ContentLanguage);
         context.Response.Headers.RetryAfter = "1";
         Infrastructure.Telemetry.AggregateComputationsRefused.Add(1, new KeyValuePair<string, object?>("reason", refusal == ComputationRefusal.ClientShare ? "client_share" : "busy"));
         return refusal == ComputationRefusal.ClientShare

@@ -82,6 +82,6 @@ public sealed record StoredReportResponse
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<RuleViolation>? CrossYearWarningsNow { get; init; }
 
-    /// <summary>The report as submitted (a <c>Report</c>: format 2019 or 2021).</summary>
+    /// <summary>The report as submitted (a <c>Report</c>: format 2019 or 2021), its agency level, kind and scope in their listed spelling.</summary>
     public required JsonElement Report { get; init; }
 }

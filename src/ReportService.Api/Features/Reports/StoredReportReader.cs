@@ -25,7 +25,6 @@ internal static class StoredReportReader
             return null;
         }
 
-        using var body = JsonDocument.Parse(row.Body);
         return new StoredReportResponse
         {
             Id = id,
@@ -39,7 +38,36 @@ internal static class StoredReportReader
             Operation = row.Operation,
             ContentHash = row.ContentHash,
             Warnings = RuleViolation.From(StoredWarnings.Deserialize(row.Warnings), language),
-            Report = body.RootElement.Clone(),
+            Report = Canonical(row.Body),
         };
+    }
+
+    /// <summary>
+    /// The stored body with <c>agency.level</c>, <c>kind</c> and <c>scope</c> in their canonical spelling. The reader takes
+    /// these case-insensitively (a client generated with NSwag's System.Text.Json settings sends <c>Township</c>), and the
+    /// body is stored as received; the answer must still be one of the enum values its schema lists (issue 14).
+    /// </summary>
+    private static JsonElement Canonical(string stored)
+    {
+        if (System.Text.Json.Nodes.JsonNode.Parse(stored) is not System.Text.Json.Nodes.JsonObject { } report
+            || report["agency"] is not System.Text.Json.Nodes.JsonObject agency)
+        {
+            using var document = JsonDocument.Parse(stored);
+            return document.RootElement.Clone();
+        }
+
+        Spell<Statutory.Model.AgencyLevel>(agency, "level");
+        Spell<Statutory.Model.AgencyKind>(agency, "kind");
+        Spell<Statutory.Model.ReportScope>(agency, "scope");
+        return JsonSerializer.SerializeToElement(report);
+
+        static void Spell<T>(System.Text.Json.Nodes.JsonObject agency, string name) where T : struct, Enum
+        {
+            if (agency[name] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text)
+                && Enum.GetValues<T>().Select(Infrastructure.ContractEnums.Name).FirstOrDefault(n => n.Equals(text, StringComparison.OrdinalIgnoreCase)) is { } canonical)
+            {
+                agency[name] = canonical;
+            }
+        }
     }
 }

@@ -73,6 +73,26 @@ internal sealed class ContractOperationFilter : IOperationFilter
         DescribeRequestBody(operation, note, context.Document);
         DescribeSecurity(operation, context);
         DescribeResponses(operation, note, context);
+        AddExamples(operation, note, context.Document);
+    }
+
+    /// <summary>The operation's examples by reference; a note that names a media type the operation does not have fails the document.</summary>
+    private static void AddExamples(OpenApiOperation operation, OperationNote note, OpenApiDocument document)
+    {
+        foreach (var example in note.Examples)
+        {
+            var content = example.Status is { } status
+                ? (operation.Responses?.GetValueOrDefault(status.ToString(System.Globalization.CultureInfo.InvariantCulture)) as OpenApiResponse)?.Content
+                : (operation.RequestBody as OpenApiRequestBody)?.Content;
+            var mediaType = example.MediaType ?? (example.Status >= 400 ? ProblemJson : "application/json");
+            if (content is null || !content.TryGetValue(mediaType, out var found) || found is not OpenApiMediaType media)
+            {
+                throw new InvalidOperationException($"{operation.OperationId} has no {mediaType} {(example.Status is { } s ? $"response {s}" : "request body")} for the example {example.Id}.");
+            }
+
+            media.Examples ??= new Dictionary<string, IOpenApiExample>();
+            media.Examples[char.ToLowerInvariant(example.Id[0]) + example.Id[1..]] = new OpenApiExampleReference(example.Id, document);
+        }
     }
 
     /// <summary>Who may call: the bearer scheme and scope per the endpoint's policy, and the statuses that follow from it.</summary>
@@ -187,6 +207,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
             media.Examples = new Dictionary<string, IOpenApiExample>
             {
                 ["seed002"] = new OpenApiExampleReference(ContractExamples.ReportExampleId, document),
+                ["shanghai2019"] = new OpenApiExampleReference(ContractExamples.Report2019ExampleId, document),
             };
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.OpenApi;
 using ReportService.Api.Features.Aggregates;
 using ReportService.Api.Features.Reports;
 using ReportService.Statutory.Model;
+using ReportService.Statutory.Tables;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace ReportService.Api.Infrastructure.OpenApi;
@@ -24,6 +25,11 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
         if (schema is not OpenApiSchema concrete)
         {
             return;
+        }
+
+        if (NonNegative.Contains(context.Type) || context.Type.Namespace == typeof(Report).Namespace)
+        {
+            DescribeCounts(concrete);
         }
 
         if (context.Type == typeof(Report))
@@ -50,6 +56,42 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
         else if (context.Type == typeof(ProblemDetails))
         {
             DescribeProblemDetails(concrete);
+        }
+        else if ((context.Type == typeof(AgencyLevel) || context.Type == typeof(AgencyKind) || context.Type == typeof(ReportScope))
+            && context.MemberInfo is null && context.ParameterInfo is null)
+        {
+            // Leniency documented rather than refused (issue 14): a generated client always sends these spellings, and one that
+            // sends .NET's (`Township`) is understood; the query parameters stay exact so that one URL names one answer (its ETag).
+            concrete.Description += " In a report body the value is read in any letter case (`Township` is `township`) and always answered " +
+                "in the spelling listed here; as a query parameter only the listed spelling is accepted (anything else is a 400 naming it).";
+        }
+    }
+
+    /// <summary>Response types whose integers are all counts (the report's own cells are found by their namespace).</summary>
+    private static readonly HashSet<Type> NonNegative =
+    [
+        typeof(AggregateGroup), typeof(AggregateFormatCounts), typeof(OutcomeRow), typeof(Features.Reports.ImportReports.ImportReportsResponse),
+    ];
+
+    /// <summary>The report's cells that may be negative: the 2019 本年增/减 (<see cref="Table2CellKind.SignedCount"/>).</summary>
+    private static readonly HashSet<string> Signed = Table2.Cells2019.Concat(Table2.Cells2021)
+        .Where(c => c.Kind == Table2CellKind.SignedCount).Select(c => c.Pointer[(c.Pointer.LastIndexOf('/') + 1)..]).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every count and amount is at least 0 (<c>minimum: 0</c>), as CELL.COUNT and T2.FEE_AMOUNT require: a report with a
+    /// negative one is still answered 422 with the violation, not refused by the schema alone. Years and the signed
+    /// 2019 changes keep no minimum.
+    /// </summary>
+    private static void DescribeCounts(OpenApiSchema schema)
+    {
+        foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+        {
+            if (property is OpenApiSchema { Type: { } kind } number
+                && (kind.HasFlag(JsonSchemaType.Integer) || kind.HasFlag(JsonSchemaType.Number))
+                && name != "year" && !Signed.Contains(name))
+            {
+                number.Minimum = "0";
+            }
         }
     }
 

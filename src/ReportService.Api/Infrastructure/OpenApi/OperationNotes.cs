@@ -4,6 +4,12 @@ namespace ReportService.Api.Infrastructure.OpenApi;
 internal sealed record HeaderNote(string Name, string Description, bool Required = false);
 
 /// <summary>
+/// An example of the document's components shown on the request body (<paramref name="Status"/> null) or on a
+/// response, under <paramref name="MediaType"/> (<c>application/problem+json</c> for an error status unless named).
+/// </summary>
+internal sealed record ExampleNote(string Id, int? Status = null, string? MediaType = null);
+
+/// <summary>
 /// What an operation does over HTTP that ApiExplorer cannot see, because the handler reads or writes it
 /// through <c>HttpContext</c>: headers, the report example, the meaning of its statuses. Keyed by the
 /// operation id (<c>WithName</c>); <see cref="ContractDocumentFilter"/> fails the document when a key no
@@ -31,6 +37,9 @@ internal sealed record OperationNote
 
     /// <summary>The 409 is a review lock (<c>ReviewLockProblem</c>), not a duplicate report.</summary>
     public bool ReviewLockConflict { get; init; }
+
+    /// <summary>Examples of the components shown on this operation (<see cref="ContractExamples"/>).</summary>
+    public IReadOnlyList<ExampleNote> Examples { get; init; } = [];
 }
 
 internal static class OperationNotes
@@ -50,10 +59,20 @@ internal static class OperationNotes
 
     private static readonly OperationNote Aggregates = new()
     {
-        RequestHeaders = [IfNoneMatch],
+        RequestHeaders =
+        [
+            IfNoneMatch,
+            new("Accept-Language", "The language of a CSV answer's header row: Chinese statutory labels by default, English when English (`en`) is preferred " +
+                "(e.g. `Accept-Language: en`). The columns and values are the same; JSON answers do not depend on it."),
+        ],
         ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>>
         {
-            [StatusCodes.Status200OK] = [DataETag, NoCache],
+            [StatusCodes.Status200OK] =
+            [
+                DataETag, NoCache,
+                new("Vary", "`Accept, Accept-Language`: the answer depends on both.", Required: true),
+                new("Content-Language", "CSV answers only: `zh` or `en`, the language of the header row."),
+            ],
             [StatusCodes.Status304NotModified] = [DataETag, NoCache],
         },
         Responses = new Dictionary<int, string>
@@ -86,6 +105,12 @@ internal static class OperationNotes
             Localized = true,
             ReportExample = true,
             RuleViolationsExample = true,
+            Examples =
+            [
+                new("InvalidBody", StatusCodes.Status400BadRequest),
+                new("AgencyNotGranted", StatusCodes.Status403Forbidden),
+                new("DuplicateReport", StatusCodes.Status409Conflict),
+            ],
             RequestBody = ReportBody,
             ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>>
             {
@@ -148,6 +173,7 @@ internal static class OperationNotes
         ["ImportReports"] = new()
         {
             Localized = true,
+            Examples = [new(ContractExamples.BatchExampleId, MediaType: "application/x-ndjson"), new("BatchAnswer", StatusCodes.Status200OK)],
             RequestBody = "NDJSON: one report JSON per line (UTF-8, `\\n` or `\\r\\n` line ends; blank lines are skipped), each as the body of a single submission. " +
                 "`application/jsonl` is accepted as the same, and `application/json-seq` (RFC 7464: each record starts with RS, 0x1E). " +
                 "At most 20,000 lines and 64 MiB; a line has at most 1 MiB.",
@@ -161,6 +187,7 @@ internal static class OperationNotes
         },
         ["ListReports"] = new()
         {
+            Examples = [new("ListPage", StatusCodes.Status200OK)],
             Responses = new Dictionary<int, string>
             {
                 [StatusCodes.Status400BadRequest] = "A query parameter is invalid (`parameter` names it): limit out of 1–500, a cursor that is not a nextCursor, " +
@@ -173,8 +200,11 @@ internal static class OperationNotes
             ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>> { [StatusCodes.Status200OK] = [RevisionETag] },
         },
         ["GetReportRevision"] = new() { Localized = true },
-        ["QueryAggregates"] = Aggregates,
-        ["QueryOutcomes"] = Aggregates,
+        ["QueryAggregates"] = Aggregates with
+        {
+            Examples = [new("AggregatesByYear", StatusCodes.Status200OK), new("AggregatesByYearCsv", StatusCodes.Status200OK, "text/csv")],
+        },
+        ["QueryOutcomes"] = Aggregates with { Examples = [new("Outcomes2019", StatusCodes.Status200OK)] },
         ["Ready"] = new()
         {
             Responses = new Dictionary<int, string>

@@ -22,8 +22,10 @@ internal sealed class QueryAggregatesEndpoint(ReportsDbContext db, RegionDirecto
             s.Summary = "Sums of accepted reports by region, year and more";
             s.Description = "Sums the current revision of every accepted report matching the filters, grouped by the groupBy dimensions. " +
                 "Only one scope is summed at a time (default agency), so region-wide aggregate reports never double count. " +
-                "Fresh: a report accepted or corrected by one request is counted by the next. Answers text/csv with Accept: text/csv. " +
-                "ETag and Cache-Control: no-cache make revalidation cheap (304).";
+                "Fresh: a report accepted or corrected by one request is counted by the next. Answers text/csv with Accept: text/csv: " +
+                "one row per group, its header row in Chinese statutory labels by default and in English with Accept-Language: en " +
+                "(the same columns and values; Content-Language says which). " +
+                "ETag and Cache-Control: no-cache make revalidation cheap (304).\n\n" + AggregateCsv.Documentation();
         });
     }
 
@@ -31,7 +33,7 @@ internal sealed class QueryAggregatesEndpoint(ReportsDbContext db, RegionDirecto
     {
         var csv = AggregateExecution.WantsCsv(req);
         return AggregateExecution.AnswerAsync(req, outcomes: false, db, HttpContext, cache, (filter, rows) => csv
-            ? AggregateExecution.Csv(AggregateCsv.Aggregates(filter, rows, regions))
+            ? AggregateExecution.Csv(AggregateCsv.Aggregates(filter, rows, regions, AggregateExecution.CsvLanguage(HttpContext.Request)))
             : new AggregateAnswer(AggregateJson.Aggregates(rows, regions, AggregateExecution.JsonOptions(HttpContext)), AggregateExecution.JsonMediaType),
             ct);
     }

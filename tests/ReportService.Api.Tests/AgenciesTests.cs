@@ -14,7 +14,7 @@ public sealed class AgenciesTests(ServiceFactory factory) : IClassFixture<Servic
 
     internal static string NewCreditCode(string county = "141122") => ReportGenerator.MakeCreditCode(county, new Random(Interlocked.Increment(ref _seed)));
 
-    internal static JsonObject Agency(string name = "新绛县教育局", string region = "141122", string level = "county", string kind = "department", int firstYear = 2020, int? lastYear = null)
+    internal static JsonObject Agency(string name = "交城县教育局", string region = "141122", string level = "county", string kind = "department", int firstYear = 2020, int? lastYear = null)
     {
         var body = new JsonObject { ["name"] = name, ["regionCode"] = region, ["level"] = level, ["kind"] = kind, ["firstYear"] = firstYear };
         if (lastYear is { } last)
@@ -197,5 +197,71 @@ public sealed class AgenciesTests(ServiceFactory factory) : IClassFixture<Servic
     {
         var problem = await (await factory.CreateClient(token: null).GetAsync("/v1/agencies?" + query)).AssertProblemAsync(400);
         Assert.Equal(parameter, (string)problem["parameter"]!);
+    }
+
+    private static Task<HttpResponseMessage> BatchAsync(HttpClient client, string body, string mediaType) =>
+        client.PostAsync("/v1/agencies/batch", Http.Json(System.Text.Encoding.UTF8.GetBytes(body), mediaType));
+
+    [Fact]
+    public async Task An_ndjson_batch_stores_every_good_line_and_names_the_bad_one()
+    {
+        var codes = Enumerable.Range(0, 4).Select(_ => NewCreditCode("141123")).ToList();
+        var lines = new[]
+        {
+            Line(codes[0], Agency(name: "兴县财政局", region: "141123")),
+            Line(codes[1], Agency(name: "兴县审计局", region: "141123", firstYear: 2019, lastYear: 2022)),
+            Line(codes[2], Agency(name: "兴县教育局", region: "141199")),                   // no such region
+            Line(codes[0], Agency(name: "兴县财政局（重复）", region: "141123")),             // the same agency again
+            "{\"creditCode\":\"" + codes[3] + "\",\"name\":\"x\",\"firstYear\":\"2020\"}",   // a year as a string
+            Line(codes[3], Agency(name: "广州市某局", region: "4401")),                         // not this registrar's region
+        };
+        var response = await BatchAsync(_registrar14, string.Join("\n", lines) + "\n", "application/x-ndjson");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.ReadObjectAsync();
+        Assert.Equal((2, 2, 1, 1), ((int)answer["created"]!, (int)answer["rejected"]!, (int)answer["duplicates"]!, (int)answer["forbidden"]!));
+        var results = answer["lines"]!.AsArray().Select(l => l!.AsObject()).ToList();
+        Assert.Equal(["created", "created", "rejected", "duplicate", "rejected", "forbidden"], results.Select(r => (string)r["status"]!));
+        Assert.Equal(("/regionCode", 3), ((string)results[2]["pointer"]!, (int)results[2]["line"]!));
+        Assert.Equal("/firstYear", (string)results[4]["pointer"]!);
+        Assert.Equal(1, (int)results[3]["duplicateOfLine"]!);
+        Assert.Equal(2, await factory.ScalarAsync<long>("SELECT count(*) FROM agencies WHERE credit_code = ANY(@c)", ("c", codes.ToArray())));
+        Assert.Equal(2022, (int)(await (await _registrar14.GetAsync($"/v1/agencies/{codes[1]}")).ReadObjectAsync())["lastYear"]!);
+
+        // Sent again: unchanged; nothing new audited.
+        var events = await factory.ScalarAsync<long>("SELECT count(*) FROM agency_events");
+        var again = await (await BatchAsync(_registrar14, string.Join("\n", lines.Take(2)), "application/x-ndjson")).ReadObjectAsync();
+        Assert.Equal(2, (int)again["unchanged"]!);
+        Assert.Equal(events, await factory.ScalarAsync<long>("SELECT count(*) FROM agency_events"));
+    }
+
+    [Fact]
+    public async Task A_csv_batch_with_a_header_stores_every_good_line_and_names_the_bad_one()
+    {
+        var codes = Enumerable.Range(0, 3).Select(_ => NewCreditCode("141125")).ToList();
+        var csv = "\uFEFFcreditCode,name,regionCode,level,kind,firstYear,lastYear\r\n" +
+            $"{codes[0]},\"柳林县文化和旅游局, 文物局\",141125,county,department,2020,\r\n" +
+            $"{codes[1]},柳林县气象局,141125,county,other,2021,2023\r\n" +
+            $"{codes[2]},柳林县某局,141125,county,department,2024,2022\r\n" +   // dissolved before it was created
+            "11141125ABCDEFGHIJ,柳林县某局,141125,county,department,2024,\r\n";   // not a credit code
+        var answer = await (await BatchAsync(_registrar14, csv, "text/csv")).ReadObjectAsync();
+        var results = answer["lines"]!.AsArray().Select(l => l!.AsObject()).ToList();
+        Assert.Equal(["created", "created", "rejected", "rejected"], results.Select(r => (string)r["status"]!));
+        Assert.Equal([2, 3, 4, 5], results.Select(r => (int)r["line"]!));
+        Assert.Equal(("/lastYear", "/creditCode"), ((string)results[2]["pointer"]!, (string)results[3]["pointer"]!));
+        var first = await (await _registrar14.GetAsync($"/v1/agencies/{codes[0]}")).ReadObjectAsync();
+        Assert.Equal(("柳林县文化和旅游局, 文物局", "department", null), ((string)first["name"]!, (string)first["kind"]!, (int?)first["lastYear"]));
+
+        var badHeader = await (await BatchAsync(_registrar14, "code,name\r\n1,2\r\n", "text/csv")).AssertProblemAsync(400);
+        Assert.Equal("/", (string)badHeader["pointer"]!);
+        await (await BatchAsync(_registrar14, "creditCode,name\r\n", "text/csv")).AssertProblemAsync(400);
+        var unsupported = await (await BatchAsync(_registrar14, "x", "application/xml")).AssertProblemAsync(415);
+        Assert.Contains("text/csv", unsupported["accepted"]!.AsArray().Select(a => (string)a!));
+        await (await BatchAsync(factory.CreateClient(ServiceFactory.Token(scopes: "reports:write", regions: ["*"])), csv, "text/csv")).AssertProblemAsync(403);
+    }
+
+    private static string Line(string creditCode, JsonObject agency)
+    {
+        agency["creditCode"] = creditCode;
+        return agency.ToJsonString();
     }
 }

@@ -183,9 +183,25 @@ internal sealed class ContractOperationFilter : IOperationFilter
                 {
                     Type = JsonSchemaType.String,
                     Format = "binary",
-                    Description = "One report JSON per line.",
+                    Description = note.NdjsonLine ?? "One report JSON per line.",
                 },
             };
+        }
+
+        if (body.Content.ContainsKey("text/csv"))
+        {
+            body.Content["text/csv"] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "CSV (RFC 4180, UTF-8) with a header row." },
+            };
+        }
+
+        foreach (var (mediaType, example) in note.RequestExamples)
+        {
+            if (body.Content.TryGetValue(mediaType, out var content) && content is OpenApiMediaType withExample)
+            {
+                withExample.Example = example.DeepClone();
+            }
         }
 
         if (note.ReportExample && body.Content.TryGetValue("application/json", out var json) && json is OpenApiMediaType media)
@@ -235,6 +251,17 @@ internal sealed class ContractOperationFilter : IOperationFilter
             if (response.Content?.TryGetValue("text/csv", out var csv) == true && csv is OpenApiMediaType csvMedia)
             {
                 csvMedia.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "CSV (RFC 4180) with a header row." };
+            }
+
+            if (note.ResponseExamples.TryGetValue(status, out var examples))
+            {
+                foreach (var (mediaType, example) in examples)
+                {
+                    if (response.Content?.TryGetValue(mediaType, out var content) == true && content is OpenApiMediaType withExample)
+                    {
+                        withExample.Example = example.DeepClone();
+                    }
+                }
             }
 
             if (note.ResponseHeaders.TryGetValue(status, out var headers))

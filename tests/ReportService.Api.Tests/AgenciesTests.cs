@@ -85,6 +85,7 @@ public sealed class AgenciesTests(ServiceFactory factory) : IClassFixture<Servic
     [Theory]
     [InlineData("name", null, "/name")]
     [InlineData("name", "", "/name")]
+    [InlineData("name", "交城县\u0000教育局", "/name")]
     [InlineData("regionCode", "99", "/regionCode")]
     [InlineData("regionCode", "14112", "/regionCode")]
     [InlineData("kind", "government", "/kind")]

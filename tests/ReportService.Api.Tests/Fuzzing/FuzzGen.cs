@@ -259,7 +259,7 @@ public sealed class FuzzGen(IReadOnlyList<ApiOperation> surface, IReadOnlyList<S
         from kind in Gen.Elements("department", "other")
         from first in Gen.Choose(2019, 2030)
         from last in Gen.Frequency((2, Gen.Constant<int?>(null)), (1, Gen.Choose(2019, 2040).Select(y => (int?)y)))
-        from name in Gen.Elements("交城县教育局", "某局", "x", "局\u00e9")
+        from name in Gen.Elements("交城县教育局", "某局", "x", "局\u00e9", "局\u0000", " ")
         select Agency(withCreditCode ? code : null, name, region, level, kind, first, last);
 
     private static JsonObject Agency(string? code, string name, string region, string level, string kind, int first, int? last)

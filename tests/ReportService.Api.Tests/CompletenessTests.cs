@@ -43,11 +43,11 @@ public sealed class CompletenessTests(ServiceFactory factory) : IClassFixture<Se
         await _client.SubmitAcceptedAsync(Report(townships[0], "township", "government", "agency", "2025-01-31")); // the deadline day: on time
         await _client.SubmitAcceptedAsync(Report(townships[1], "township", "government", "agency", "2025-02-01")); // a day late
         await _client.SubmitAcceptedAsync(Report(townships[2], "township", "government", "agency", null));         // no date: first submitted 2026-06-01, late
-        await _client.SubmitAcceptedAsync(Report(townships[3], "township", "department", "agency", "2025-01-10")); // a department: not expected yet
+        await _client.SubmitAcceptedAsync(Report(townships[3], "township", "department", "agency", "2025-01-10")); // a department: learned from its report, counted under kind department
         await _client.SubmitAcceptedAsync(Report(county, "county", "government", "agency", "2025-03-31"));         // a county government: 31 March
         await _client.SubmitAcceptedAsync(Report(county, "county", "government", "regionAggregate", "2025-02-21")); // the county's aggregate: 20 February
 
-        var answer = await (await _client.GetAsync($"/v1/completeness?year=2024&region={county}&groupBy=level,scope")).ReadObjectAsync();
+        var answer = await (await _client.GetAsync($"/v1/completeness?year=2024&region={county}&groupBy=level,scope&kind=government")).ReadObjectAsync();
         Assert.Contains("publishedOn", (string)answer["timeliness"]!, StringComparison.Ordinal);
         var township = Group(answer, "township", "agency");
         Assert.Equal(
@@ -61,7 +61,7 @@ public sealed class CompletenessTests(ServiceFactory factory) : IClassFixture<Se
         Assert.Equal(3, answer["groups"]!.AsArray().Count);
 
         // By township: one group per township, each expecting its government's own report.
-        var byTownship = await (await _client.GetAsync($"/v1/completeness?year=2024&region={county}&groupBy=township&scope=agency")).ReadObjectAsync();
+        var byTownship = await (await _client.GetAsync($"/v1/completeness?year=2024&region={county}&groupBy=township&scope=agency&kind=government")).ReadObjectAsync();
         var rows = byTownship["groups"]!.AsArray().Where(g => g!["key"]!["township"] is not null).ToList();
         Assert.Equal(townships.Count, rows.Count);
         Assert.All(rows, r => Assert.Equal(1, (int)r!["expected"]!));
@@ -81,7 +81,7 @@ public sealed class CompletenessTests(ServiceFactory factory) : IClassFixture<Se
 
         // Fresh: the next report is counted by the next request.
         await _client.SubmitAcceptedAsync(Report(townships[4], "township", "government", "agency", "2025-01-02"));
-        var after = Group(await (await _client.GetAsync($"/v1/completeness?year=2024&region={county}&groupBy=level,scope")).ReadObjectAsync(), "township", "agency");
+        var after = Group(await (await _client.GetAsync($"/v1/completeness?year=2024&region={county}&groupBy=level,scope&kind=government")).ReadObjectAsync(), "township", "agency");
         Assert.Equal((4, 2), ((int)after["reported"]!, (int)after["onTime"]!));
     }
 

@@ -27,9 +27,12 @@ internal static class ProblemDetailsSetup
             if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && !context.ProblemDetails.Extensions.ContainsKey("accepted"))
             {
                 // Routing refuses a media type that no endpoint accepts before any handler runs: name what would be accepted.
-                var accepted = context.HttpContext.Request.Path.StartsWithSegments(Endpoints.ReportsGroup.Prefix + Features.Reports.ImportReports.ImportReportsEndpoint.Route)
+                var path = context.HttpContext.Request.Path;
+                var accepted = path.StartsWithSegments(Endpoints.ReportsGroup.Prefix + Features.Reports.ImportReports.ImportReportsEndpoint.Route)
                     ? Features.Reports.ImportReports.ImportReportsEndpoint.AcceptedMediaTypes
-                    : JsonOnly;
+                    : path.StartsWithSegments(Endpoints.AgenciesGroup.Prefix + Features.Agencies.ImportAgencies.ImportAgenciesEndpoint.Route)
+                        ? Features.Agencies.ImportAgencies.ImportAgenciesEndpoint.AcceptedMediaTypes
+                        : JsonOnly;
                 context.ProblemDetails.Detail ??= "Send the body as " + string.Join(", ", accepted) + ".";
                 context.ProblemDetails.Extensions["accepted"] = accepted;
             }

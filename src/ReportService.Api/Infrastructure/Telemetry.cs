@@ -31,6 +31,10 @@ internal static class Telemetry
     public static readonly Counter<long> ReportsReviewed = Meter.CreateCounter<long>(
         "reportservice.reports.reviewed", "{review}", "Review decisions recorded, by decision");
 
+    /// <summary>Agency registrations, by outcome (created, replaced, unchanged) and operation (put, batch).</summary>
+    public static readonly Counter<long> AgenciesRegistered = Meter.CreateCounter<long>(
+        "reportservice.agencies.registered", "{agency}", "Agency registrations written or found unchanged, by outcome and operation");
+
     /// <summary>Rejections by rule id: one per broken rule of severity error of a rejected report.</summary>
     public static readonly Counter<long> Rejections = Meter.CreateCounter<long>(
         "reportservice.reports.rejections", "{rule}", "Rules of severity error broken by rejected reports, by rule id and operation");

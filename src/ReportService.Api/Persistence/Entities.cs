@@ -85,7 +85,6 @@ internal sealed class IdempotencyRecord
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>How a revision came to be (report_revisions.operation, copied into audit_events).</summary>
 /// <summary>One review event of a report (append-only, audited by the database): a decision on one revision.</summary>
 internal sealed class StoredReview
 {
@@ -117,9 +116,52 @@ internal static class ReviewStatuses
     public const string Returned = "returned";
 }
 
+/// <summary>How a revision came to be (report_revisions.operation, copied into audit_events).</summary>
 internal static class RevisionOperations
 {
     public const string Submit = "submit";
     public const string Correct = "correct";
     public const string Import = "import";
+}
+
+/// <summary>
+/// A department or other body that owes a report in the years it is in force (first to last year; no last year:
+/// still in force). Written by the register or learned from a report (<see cref="AgencySources"/>); every
+/// version is audited into agency_events by the database.
+/// </summary>
+internal sealed class StoredAgency
+{
+    public required string CreditCode { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>Normalised statistical code (2, 4, 6 or 9 digits).</summary>
+    public required string RegionCode { get; set; }
+
+    public AgencyLevel Level { get; set; }
+
+    public AgencyKind Kind { get; set; }
+
+    public int FirstYear { get; set; }
+
+    public int? LastYear { get; set; }
+
+    /// <summary>register or report.</summary>
+    public required string Source { get; set; }
+
+    /// <summary>1 on creation, one more per change: the agency's ETag.</summary>
+    public int Version { get; set; }
+
+    public DateTimeOffset ChangedAt { get; set; }
+
+    public string? ChangedBy { get; set; }
+
+    public string? ChangedClient { get; set; }
+}
+
+/// <summary>Where an agency row comes from: the register (a supervisor's PUT or batch) or a report of an agency nobody registered.</summary>
+internal static class AgencySources
+{
+    public const string Register = "register";
+    public const string Report = "report";
 }

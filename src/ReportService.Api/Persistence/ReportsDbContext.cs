@@ -16,6 +16,8 @@ internal sealed class ReportsDbContext(DbContextOptions<ReportsDbContext> option
 
     public DbSet<StoredReview> Reviews => Set<StoredReview>();
 
+    public DbSet<StoredAgency> Agencies => Set<StoredAgency>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<StoredReport>(report =>
@@ -52,6 +54,24 @@ internal sealed class ReportsDbContext(DbContextOptions<ReportsDbContext> option
             review.Property(r => r.ReviewedClient).HasColumnName("reviewed_client");
             review.Property(r => r.ReviewedAt).HasColumnName("reviewed_at");
             review.HasOne<StoredReport>().WithMany().HasForeignKey(r => r.ReportId);
+        });
+
+        modelBuilder.Entity<StoredAgency>(agency =>
+        {
+            agency.ToTable("agencies");
+            agency.HasKey(a => a.CreditCode);
+            agency.Property(a => a.CreditCode).HasColumnName("credit_code");
+            agency.Property(a => a.Name).HasColumnName("name");
+            agency.Property(a => a.RegionCode).HasColumnName("region_code");
+            agency.Property(a => a.Level).HasColumnName("level").HasConversion(EnumText<AgencyLevel>());
+            agency.Property(a => a.Kind).HasColumnName("kind").HasConversion(EnumText<AgencyKind>());
+            agency.Property(a => a.FirstYear).HasColumnName("first_year");
+            agency.Property(a => a.LastYear).HasColumnName("last_year");
+            agency.Property(a => a.Source).HasColumnName("source");
+            agency.Property(a => a.Version).HasColumnName("version");
+            agency.Property(a => a.ChangedAt).HasColumnName("changed_at");
+            agency.Property(a => a.ChangedBy).HasColumnName("changed_by");
+            agency.Property(a => a.ChangedClient).HasColumnName("changed_client");
         });
 
         modelBuilder.Entity<StoredRevision>(revision =>

@@ -245,6 +245,90 @@ public sealed class FuzzGen(IReadOnlyList<ApiOperation> surface, IReadOnlyList<S
             from delta in Gen.Elements(-1000, -1, 0, 1, 1000, BodyLimit)
             select (PadTo(report, delta), $"padded to limit{delta:+#;-#;+0}")));
 
+    // ---------------------------------------------------------------- agency registrations
+
+    /// <summary>Valid credit codes the fuzzer registers again and again (so replacements and unchanged PUTs happen), and one from the narrow writer's token.</summary>
+    public static readonly string[] AgencyCodes =
+        [.. Enumerable.Range(0, 6).Select(i => ReportGenerator.MakeCreditCode(i % 2 == 0 ? "141122" : "440103", new Random(77 + i))), "11141122703158621W"];
+
+    /// <summary>A valid registration (with creditCode for a batch line), in Shanxi or Guangdong, in force or dissolved.</summary>
+    public static Gen<JsonObject> BaseAgency(bool withCreditCode) =>
+        from code in Gen.Elements(AgencyCodes)
+        from region in Gen.Elements("141122", "14", "1411", "141122103", "440103", "140000")
+        from level in Gen.Elements("national", "province", "city", "county", "township")
+        from kind in Gen.Elements("department", "other")
+        from first in Gen.Choose(2019, 2030)
+        from last in Gen.Frequency((2, Gen.Constant<int?>(null)), (1, Gen.Choose(2019, 2040).Select(y => (int?)y)))
+        from name in Gen.Elements("交城县教育局", "某局", "x", "局\u00e9", "局\u0000", " ")
+        select Agency(withCreditCode ? code : null, name, region, level, kind, first, last);
+
+    private static JsonObject Agency(string? code, string name, string region, string level, string kind, int first, int? last)
+    {
+        var agency = new JsonObject();
+        if (code is not null)
+        {
+            agency["creditCode"] = code;
+        }
+
+        agency["name"] = name;
+        agency["regionCode"] = region;
+        agency["level"] = level;
+        agency["kind"] = kind;
+        agency["firstYear"] = first;
+        if (last is { } l)
+        {
+            agency["lastYear"] = l;
+        }
+
+        return agency;
+    }
+
+    /// <summary>A registration body: a valid one under a few mutations, or garbage.</summary>
+    public static Gen<(byte[] Body, string Note)> AgencyBody(bool withCreditCode) => Gen.Frequency(
+        (4, from agency in BaseAgency(withCreditCode) select (Vocabulary.Utf8(agency.ToJsonString()), "valid registration")),
+        (6, from agency in BaseAgency(withCreditCode)
+            from mutations in Gen.ListOf(AnyMutation, 2).Select(m => m.Take(1 + (m.Count > 1 ? 1 : 0)).ToList())
+            select (Apply(agency, mutations), "mutated registration " + string.Join(", ", mutations))),
+        (1, from g in Garbage select (g, "garbage")));
+
+    private const string NoJunk = "(no junk)";
+
+    /// <summary>A CSV line of a registration: its fields in the header's order, some quoted, some junk.</summary>
+    private static Gen<string> CsvLine =>
+        from agency in BaseAgency(withCreditCode: true)
+        from junk in Gen.Frequency((5, Gen.Constant(NoJunk)),
+            (1, Gen.Elements("\"", "\"unclosed", ",,,,,,,,", "a\u0000b", "2020.5", "-1", "99999999999", "\uFFFD", "\"x\"\"y\"")))
+        from at in Gen.Choose(0, 6)
+        select string.Join(",", new[] { "creditCode", "name", "regionCode", "level", "kind", "firstYear", "lastYear" }
+            .Select((column, i) => i == at && junk != NoJunk ? junk : agency[column]?.ToString() ?? "")
+            .Select(value => value.Contains(',', StringComparison.Ordinal) ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value));
+
+    /// <summary>A registration: PUT to a known or junk credit code (with or without preconditions), or a batch in NDJSON or CSV.</summary>
+    public Gen<FuzzRequest> AgencyRequest => Gen.Frequency(
+        (3, from code in Gen.Frequency((6, Gen.Elements(AgencyCodes)), (1, Pick(Vocabulary.PathJunk)))
+            from body in AgencyBody(withCreditCode: false)
+            from headers in OptionalHeaders(badAuthorization: 2)
+            from contentType in ContentType("application/json", badWeight: 1)
+            from condition in Gen.Elements<FuzzHeader?>(null, null, new FuzzHeader("If-Match", "\"1\""), new FuzzHeader("If-Match", "*"),
+                new FuzzHeader("If-None-Match", "*"), new FuzzHeader("If-Match", "1"))
+            let all = condition is null ? headers : [.. headers, condition]
+            select new FuzzRequest("PUT", "/v1/agencies/" + code, "", contentType is null ? all : [contentType, .. all], body.Body, false, body.Note)),
+        (1, from lines in Gen.ListOf(Gen.Frequency(
+                (4, BaseAgency(withCreditCode: true).Select(a => Vocabulary.Utf8(a.ToJsonString()))),
+                (3, AgencyBody(withCreditCode: true).Where(b => b.Body.Length < 100_000).Select(b => b.Body)),
+                (1, Gen.Elements(Vocabulary.Raw(""), Vocabulary.Raw(" "), Vocabulary.Raw("\u0000"))))).Select(l => l.Take(20).ToList())
+            from headers in OptionalHeaders(badAuthorization: 2)
+            from contentType in ContentType("application/x-ndjson", badWeight: 1)
+            select new FuzzRequest("POST", "/v1/agencies/batch", "", contentType is null ? headers : [contentType, .. headers],
+                Join(lines, Vocabulary.Utf8("\n"), true), false, $"agency batch of {lines.Count} lines")),
+        (1, from header in Gen.Frequency((6, Gen.Constant("creditCode,name,regionCode,level,kind,firstYear,lastYear")),
+                (1, Gen.Elements("creditCode", "name,creditCode,name", "\uFEFFCREDITCODE,NAME,REGIONCODE,LEVEL,KIND,FIRSTYEAR,LASTYEAR", "x", "")))
+            from lines in Gen.ListOf(CsvLine).Select(l => l.Take(20).ToList())
+            from separator in Gen.Elements("\r\n", "\n")
+            from headers in OptionalHeaders(badAuthorization: 2)
+            select new FuzzRequest("POST", "/v1/agencies/batch", "", [new FuzzHeader("Content-Type", "text/csv"), .. headers],
+                Vocabulary.Utf8(string.Join(separator, lines.Prepend(header)) + separator), false, $"agency CSV of {lines.Count} lines")));
+
     // ---------------------------------------------------------------- headers
 
     /// <summary>Mostly a writer's token (so that requests reach the checks and the database), else a bad or weaker one.</summary>
@@ -284,6 +368,7 @@ public sealed class FuzzGen(IReadOnlyList<ApiOperation> surface, IReadOnlyList<S
             "id" => Pick(stored).Select(s => s.Id.ToString()),
             "revision" => Gen.Elements("1", "2"),
             "code" => Gen.Elements("14", "1411", "141122", "141122103", "140000", "141100"),
+            "creditCode" => Gen.Elements(AgencyCodes),
             _ => Gen.Constant("x"),
         }),
         (2, Pick(Vocabulary.PathJunk)));
@@ -359,10 +444,11 @@ public sealed class FuzzGen(IReadOnlyList<ApiOperation> surface, IReadOnlyList<S
 
             return rendered;
         });
+        var agencies = op.Template.StartsWith("/v1/agencies", StringComparison.Ordinal);
         var body = op.BodyMediaType is null
             ? Gen.Frequency((9, Gen.Constant<(byte[]?, string)>((null, ""))), (1, Garbage.Select(g => ((byte[]?)g, "garbage body"))))
             : Gen.Frequency(
-                (3, ReportBody(BaseReport).Select(b => ((byte[]?)b.Body, b.Note))),
+                (3, (agencies ? AgencyBody(withCreditCode: op.Method == "POST") : ReportBody(BaseReport)).Select(b => ((byte[]?)b.Body, b.Note))),
                 (1, Gen.Constant<(byte[]?, string)>((null, "no body"))));
         return from p in path
                from query in Query(op.Parameters)

@@ -23,6 +23,8 @@ public sealed record FuzzRequest(
         ("POST", "/v1/reports") => WriteKind.Submit,
         ("POST", "/v1/reports/batch") => WriteKind.Batch,
         ("PUT", _) when Path.StartsWith("/v1/reports/", StringComparison.Ordinal) => WriteKind.Correct,
+        ("POST", "/v1/agencies/batch") => WriteKind.AgencyBatch,
+        ("PUT", _) when Path.StartsWith("/v1/agencies/", StringComparison.Ordinal) => WriteKind.RegisterAgency,
         _ => WriteKind.None,
     };
 
@@ -75,6 +77,10 @@ public enum WriteKind
     Submit,
     Correct,
     Batch,
+    /// <summary>PUT /v1/agencies/{creditCode}: one agency row written or unchanged, no report rows.</summary>
+    RegisterAgency,
+    /// <summary>POST /v1/agencies/batch: as many agency rows as lines created, no report rows.</summary>
+    AgencyBatch,
 }
 
 /// <summary>What an Authorization header carries. Tokens are minted when the request is sent.</summary>
@@ -88,7 +94,7 @@ public enum TokenKind
     /// <summary>A well-formed token with alg "none".</summary>
     Unsigned,
     ValidReadOnly,
-    /// <summary>reports:write for every region: reaches the checks and the database.</summary>
+    /// <summary>reports:write and agencies:write for every region: reaches the checks and the database.</summary>
     ValidWriter,
     /// <summary>reports:write for one credit code only: most writes are refused per agency.</summary>
     NarrowWriter,

@@ -62,7 +62,7 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
 
     private const string CountsSql =
         "SELECT (SELECT count(*) FROM reports) || '/' || (SELECT count(*) FROM report_revisions) || '/' || (SELECT count(*) FROM idempotency_keys)"
-        + " || '/' || (SELECT count(*) FROM audit_events)";
+        + " || '/' || (SELECT count(*) FROM audit_events) || '/' || (SELECT count(*) FROM agencies) || '/' || (SELECT count(*) FROM agency_events)";
 
     private static readonly DateTime Past = new[] { DateTime.UtcNow, FixedClock.Default.GetUtcNow().UtcDateTime }.Min();
 
@@ -75,7 +75,7 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
         [TokenKind.WrongAudience] = "Bearer " + ServiceFactory.Token(regions: ["*"], audience: "some-other-service"),
         [TokenKind.Unsigned] = "Bearer " + string.Join('.', ServiceFactory.Token(regions: ["*"]).Split('.')[1..2].Prepend("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0")) + ".",
         [TokenKind.ValidReadOnly] = "Bearer " + ServiceFactory.Token(scopes: "reports:read"),
-        [TokenKind.ValidWriter] = "Bearer " + ServiceFactory.Token(regions: ["*"]),
+        [TokenKind.ValidWriter] = "Bearer " + ServiceFactory.Token(scopes: "reports:write reports:read agencies:write", regions: ["*"]),
         [TokenKind.NarrowWriter] = "Bearer " + ServiceFactory.Token(creditCodes: ["11141122703158621W"]),
     };
 
@@ -111,6 +111,19 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
         Run(nameof(Ndjson_batches_mixing_garbage_lines_store_exactly_the_accepted_lines), _gen.BatchRequest, 200, 42);
 
         Assert.True(_statuses.GetValueOrDefault("POST /v1/reports/batch 200") > 0, Summary());
+    }
+
+    [Fact]
+    public void Agency_registrations_put_ndjson_and_csv_are_answered_4xx_or_stored_and_audited_whole()
+    {
+        Run(nameof(Agency_registrations_put_ndjson_and_csv_are_answered_4xx_or_stored_and_audited_whole), _gen.AgencyRequest, 600, 16_016);
+
+        // The fuzzer reached the deep paths: registrations created, replaced, refused per field and per precondition, and batches.
+        Assert.True(_statuses.GetValueOrDefault("PUT /v1/agencies/{creditCode} 201") > 0, Summary());
+        Assert.True(_statuses.GetValueOrDefault("PUT /v1/agencies/{creditCode} 200") > 0, Summary());
+        Assert.True(_statuses.GetValueOrDefault("PUT /v1/agencies/{creditCode} 400") > 0, Summary());
+        Assert.True(_statuses.GetValueOrDefault("PUT /v1/agencies/{creditCode} 412") > 0, Summary());
+        Assert.True(_statuses.GetValueOrDefault("POST /v1/agencies/batch 200") > 0, Summary());
     }
 
     private List<string> Run(string name, Gen<FuzzRequest> generator, int count, ulong defaultSeed)
@@ -248,12 +261,21 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
         var reports = after.Reports - before.Reports;
         var revisions = after.Revisions - before.Revisions;
         var audited = after.AuditEvents - before.AuditEvents == revisions;
+        // Agencies: a report may make its agency known (a learned row, or a learned row's first year moved back: one event each);
+        // a registration writes its rows and one audit event per row written, and no report rows.
+        var agencies = after.Agencies - before.Agencies;
+        var agencyEvents = after.AgencyEvents - before.AgencyEvents;
+        var learnedOnly = agencies >= 0 && agencyEvents >= agencies;
+        var noReportRows = after with { Agencies = before.Agencies, AgencyEvents = before.AgencyEvents } == before;
         var stored = write switch
         {
             WriteKind.None => after == before,
-            WriteKind.Submit => reports is 0 or 1 && revisions == reports && audited,
-            WriteKind.Correct => reports == 0 && revisions == 1 && audited,
-            WriteKind.Batch => reports == revisions && reports == (int)JsonNode.Parse(responseBytes)!["accepted"]! && audited,
+            WriteKind.Submit => reports is 0 or 1 && revisions == reports && audited && learnedOnly,
+            WriteKind.Correct => reports == 0 && revisions == 1 && audited && learnedOnly,
+            WriteKind.Batch => reports == revisions && reports == (int)JsonNode.Parse(responseBytes)!["accepted"]! && audited && learnedOnly,
+            WriteKind.RegisterAgency => noReportRows && (status == 201 ? agencies == 1 && agencyEvents == 1 : agencies == 0 && agencyEvents is 0 or 1),
+            WriteKind.AgencyBatch => noReportRows && JsonNode.Parse(responseBytes) is { } answer
+                && agencies == (int)answer["created"]! && agencyEvents == (int)answer["created"]! + (int)answer["replaced"]!,
             _ => false,
         };
         if (!stored)
@@ -280,6 +302,11 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
             segments[3] = "{code}";
         }
 
+        if (segments is ["", "v1", "agencies", _, ..] && segments[3] != "batch")
+        {
+            segments[3] = "{creditCode}";
+        }
+
         var template = string.Join('/', segments);
         return template.Length > 60 ? template[..60] + "…" : template;
     }
@@ -287,11 +314,12 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
     private async Task<Counts> CountAsync()
     {
         var parts = (await factory.ScalarAsync<string>(CountsSql)).Split('/').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-        return new Counts(parts[0], parts[1], parts[2], parts[3]);
+        return new Counts(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]);
     }
 
-    private sealed record Counts(long Reports, long Revisions, long IdempotencyKeys, long AuditEvents)
+    private sealed record Counts(long Reports, long Revisions, long IdempotencyKeys, long AuditEvents, long Agencies, long AgencyEvents)
     {
-        public override string ToString() => $"reports {Reports}, revisions {Revisions}, idempotency keys {IdempotencyKeys}, audit events {AuditEvents}";
+        public override string ToString() =>
+            $"reports {Reports}, revisions {Revisions}, idempotency keys {IdempotencyKeys}, audit events {AuditEvents}, agencies {Agencies}, agency events {AgencyEvents}";
     }
 }

@@ -146,7 +146,8 @@ internal static class AggregateCsv
 
     private static string Amount(decimal value) => (value / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
 
-    private static void Line(StringBuilder csv, IEnumerable<string> fields)
+    /// <summary>One CSV record (RFC 4180: fields with a comma, quote or line break quoted), CRLF-terminated.</summary>
+    internal static void Line(StringBuilder csv, IEnumerable<string> fields)
     {
         var first = true;
         foreach (var field in fields)

@@ -27,9 +27,12 @@ internal static class AggregateExecution
     /// most specific range that matches each type gives its q; on a tie the type named first wins, and a type
     /// named explicitly beats one reached only through a wildcard.
     /// </summary>
-    public static bool WantsCsv(AggregateRequest request)
+    public static bool WantsCsv(AggregateRequest request) => WantsCsv(request.Accept);
+
+    /// <inheritdoc cref="WantsCsv(AggregateRequest)"/>
+    public static bool WantsCsv(string? accept)
     {
-        if (string.IsNullOrEmpty(request.Accept) || !MediaTypeHeaderValue.TryParseList([request.Accept], out var ranges))
+        if (string.IsNullOrEmpty(accept) || !MediaTypeHeaderValue.TryParseList([accept], out var ranges))
         {
             return false;
         }

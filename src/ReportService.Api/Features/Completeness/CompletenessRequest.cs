@@ -19,11 +19,17 @@ internal abstract class CompletenessFilters
     /// <summary>报告范围: agency or regionAggregate; both when absent.</summary>
     public string? Scope { get; init; }
 
+    /// <summary>行政层级 of the expected reporters: national, province, city, county or township; all when absent.</summary>
+    public string? Level { get; init; }
+
+    /// <summary>机关类型 of the expected reporters: government (from the division reference), department or other (from the agencies register); all when absent.</summary>
+    public string? Kind { get; init; }
+
     /// <summary>approved: count only reports a reviewer approved (DHIS2's "hide unapproved data"); absent: every stored report.</summary>
     public string? ReviewStatus { get; init; }
 
     /// <summary>Whether only approved reports count, or the 400 naming the parameter.</summary>
-    public bool TryParseReviewStatus(out bool approvedOnly, out ProblemHttpResult? problem)
+    private bool TryParseReviewStatus(out bool approvedOnly, out ProblemHttpResult? problem)
     {
         (approvedOnly, problem) = (false, null);
         if (ReviewStatus is null)
@@ -41,8 +47,45 @@ internal abstract class CompletenessFilters
         return true;
     }
 
+    /// <summary>Checks every filter: what completeness counts, or the 400 naming the parameter.</summary>
+    public bool TryParse(RegionDirectory regions, out CompletenessScope of, out ProblemHttpResult? problem)
+    {
+        of = null!;
+        if (!TryParse(regions, out var year, out var prefix, out var scope, out problem) || !TryParseReviewStatus(out var approvedOnly, out problem))
+        {
+            return false;
+        }
+
+        AgencyLevel? level = null;
+        if (Level is { } levelText)
+        {
+            if (!ContractEnums.TryParse<AgencyLevel>(levelText, out var parsed))
+            {
+                problem = QueryProblems.Invalid("level", "level must be one of " + ContractEnums.Names<AgencyLevel>() + ".");
+                return false;
+            }
+
+            level = parsed;
+        }
+
+        AgencyKind? kind = null;
+        if (Kind is { } kindText)
+        {
+            if (!ContractEnums.TryParse<AgencyKind>(kindText, out var parsed))
+            {
+                problem = QueryProblems.Invalid("kind", "kind must be one of " + ContractEnums.Names<AgencyKind>() + ".");
+                return false;
+            }
+
+            kind = parsed;
+        }
+
+        of = new CompletenessScope(year, prefix, scope, level, kind, approvedOnly);
+        return true;
+    }
+
     /// <summary>Checks the filters: the year, the region's normalised prefix and the scope, or the 400 naming the parameter.</summary>
-    public bool TryParse(RegionDirectory regions, out int year, out string? prefix, out ReportScope? scope, out ProblemHttpResult? problem)
+    private bool TryParse(RegionDirectory regions, out int year, out string? prefix, out ReportScope? scope, out ProblemHttpResult? problem)
     {
         (year, prefix, scope, problem) = (0, null, null, null);
         if (Year is not { } y || y < AggregateFilter.FirstYear || y > AggregateFilter.LastYear)

@@ -55,6 +55,17 @@ internal sealed class CompletenessGroup : Group
     });
 }
 
+/// <summary>
+/// <c>/v1/agencies</c>: the register of departments and other bodies that owe a report. Reading is public data;
+/// registering needs <c>agencies:write</c> (each endpoint names its policy). All need the database.
+/// </summary>
+internal sealed class AgenciesGroup : Group
+{
+    public const string Prefix = "/v1/agencies";
+
+    public AgenciesGroup() => Configure(Prefix[1..], ep => ep.Description(b => b.WithTags("Agencies").AddEndpointFilter<RequiresDatabase>()));
+}
+
 /// <summary>Public data: anonymous unless the service is configured to require <c>reports:read</c> (the policy decides).</summary>
 internal static class PublicData
 {

@@ -15,6 +15,8 @@ internal sealed class ContractDocumentFilter(ContractExamples examples) : IDocum
         ["Reports"] = "Annual reports: validate, submit, read, correct (a new revision), list, and bulk import. " +
             "Every write is checked against every statutory rule first.",
         ["Aggregates"] = "Sums of the accepted reports by region, year, level and kind, in the report's own shapes or as tidy rows for charts.",
+        ["Agencies"] = "The register of departments and other bodies that owe a report, each for the years it is in force (governments follow from " +
+            "the division reference). Registered by supervising offices, or learned from a report of an agency nobody registered.",
         ["Completeness"] = "Who must report, who has, on time or late, and who has not: the expected reporters per region, year and scope.",
         ["Regions"] = "The division reference (2023 codes): the regions an agency can belong to.",
         ["Rules"] = "The catalogue of statutory rules with their stable ids.",

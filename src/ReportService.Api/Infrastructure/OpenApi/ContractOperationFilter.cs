@@ -54,6 +54,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
     {
         ["id"] = "The report's id.",
         ["revision"] = "A revision number: 1 for the submission, then one more per correction.",
+        ["creditCode"] = "统一社会信用代码: the agency's unified social credit code (18 characters, GB 32100, with valid check characters).",
         ["code"] = "A region code of the division reference (2, 4, 6 or 9 digits; the six-digit forms `140000`/`141100` are accepted).",
         ["parent"] = "A region code (as for `code`); without it, the provinces.",
         ["Idempotency-Key"] = "1 to 200 characters, unique per intended submission: a retry with the same key and body returns the first answer " +
@@ -116,6 +117,10 @@ internal sealed class ContractOperationFilter : IOperationFilter
         {
             _ when policies.Contains(Security.Policies.Write) =>
                 (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `reports:write` that grants the report's agency."),
+            _ when policies.Contains(Security.Policies.WriteAgencies) =>
+                (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `agencies:write` whose region prefixes (`region_prefixes`) cover the agency's region."),
+            _ when policies.Contains(Security.Policies.Review) =>
+                (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `reports:review` whose region prefixes (`region_prefixes`) cover the report's region."),
             _ when policies.Contains(Security.Policies.ReadReports) =>
                 (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `reports:read` (unless the service is configured with public reports)."),
             _ => (new List<OpenApiSecurityRequirement> { new(), bearer }, "Public data: no token needed (unless the service is configured to require `reports:read`)."),
@@ -166,6 +171,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
         "level" => context.SchemaGenerator.GenerateSchema(typeof(AgencyLevel), context.SchemaRepository),
         "kind" => context.SchemaGenerator.GenerateSchema(typeof(AgencyKind), context.SchemaRepository),
         "scope" => context.SchemaGenerator.GenerateSchema(typeof(ReportScope), context.SchemaRepository),
+        "source" => context.SchemaGenerator.GenerateSchema(typeof(Features.Agencies.AgencySource), context.SchemaRepository),
         "applicant" => StringEnum(Table3.Columns.Select(c => c.Key)),
         "groupBy" => new OpenApiSchema
         {
@@ -197,9 +203,25 @@ internal sealed class ContractOperationFilter : IOperationFilter
                 {
                     Type = JsonSchemaType.String,
                     Format = "binary",
-                    Description = "One report JSON per line.",
+                    Description = note.NdjsonLine ?? "One report JSON per line.",
                 },
             };
+        }
+
+        if (body.Content.ContainsKey("text/csv"))
+        {
+            body.Content["text/csv"] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "CSV (RFC 4180, UTF-8) with a header row." },
+            };
+        }
+
+        foreach (var (mediaType, example) in note.RequestExamples)
+        {
+            if (body.Content.TryGetValue(mediaType, out var content) && content is OpenApiMediaType withExample)
+            {
+                withExample.Example = example.DeepClone();
+            }
         }
 
         if (note.ReportExample && body.Content.TryGetValue("application/json", out var json) && json is OpenApiMediaType media)
@@ -250,6 +272,17 @@ internal sealed class ContractOperationFilter : IOperationFilter
             if (response.Content?.TryGetValue("text/csv", out var csv) == true && csv is OpenApiMediaType csvMedia)
             {
                 csvMedia.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "CSV (RFC 4180) with a header row." };
+            }
+
+            if (note.ResponseExamples.TryGetValue(status, out var examples))
+            {
+                foreach (var (mediaType, example) in examples)
+                {
+                    if (response.Content?.TryGetValue(mediaType, out var content) == true && content is OpenApiMediaType withExample)
+                    {
+                        withExample.Example = example.DeepClone();
+                    }
+                }
             }
 
             if (note.ResponseHeaders.TryGetValue(status, out var headers))

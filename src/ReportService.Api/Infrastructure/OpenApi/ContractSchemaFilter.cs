@@ -196,7 +196,7 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
             "`not-a-report` (422: a document given to extract holds nothing of a report), " +
             "`scope-missing` (403: the token lacks the scope the operation needs), " +
             "`agency-not-granted` (403: the token does not grant the report's agency), " +
-            "`region-not-granted` (403: a reviewer's region prefixes do not cover the report's region), " +
+            "`region-not-granted` (403: a reviewer's or an agency registrar's region prefixes do not cover the report's or the agency's region), " +
             "`rate-limited` (429: the client's request rate), " +
             "`computations-exhausted` (429: the client runs its share of aggregate computations), " +
             "`computations-busy` (503: every place for aggregate computations is taken). " +

@@ -40,6 +40,16 @@ internal sealed record OperationNote
 
     /// <summary>Examples of the components shown on this operation (<see cref="ContractExamples"/>).</summary>
     public IReadOnlyList<ExampleNote> Examples { get; init; } = [];
+
+    /// <summary>What one line of an NDJSON body is, when not a report.</summary>
+    public string? NdjsonLine { get; init; }
+
+    /// <summary>An example request body per media type (a JSON value, or the text of an NDJSON or CSV body).</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode> RequestExamples { get; init; } = new Dictionary<string, System.Text.Json.Nodes.JsonNode>();
+
+    /// <summary>An example response body per status (application/json; text/csv as text when the response has it).</summary>
+    public IReadOnlyDictionary<int, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode>> ResponseExamples { get; init; } =
+        new Dictionary<int, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode>>();
 }
 
 internal static class OperationNotes
@@ -88,8 +98,166 @@ internal static class OperationNotes
         },
     };
 
+    private static readonly HeaderNote AgencyETag = new("ETag",
+        "The agency's version as an entity tag (`\"1\"`, `\"2\"`, …): send it as If-Match to replace the registration only if nobody changed it since.", Required: true);
+
+    /// <summary>Valid credit codes for the examples (GB 32100 check characters computed, not typed).</summary>
+    private static readonly string ExampleCode1 = ExampleCreditCode("141122", "MB1A0021");
+
+    private static readonly string ExampleCode2 = ExampleCreditCode("141122", "MB1A0034");
+
+    private static string ExampleCreditCode(string county, string body)
+    {
+        var first17 = "11" + county + body + Statutory.Identity.CreditCode.OrganizationCheckCharacter(body);
+        return first17 + Statutory.Identity.CreditCode.CheckCharacterFor(first17);
+    }
+
+    private static System.Text.Json.Nodes.JsonObject ExampleAgency(string code, string name, int version, int? lastYear = null, string source = "register")
+    {
+        var agency = new System.Text.Json.Nodes.JsonObject
+        {
+            ["creditCode"] = code, ["name"] = name, ["regionCode"] = "141122", ["level"] = "county", ["kind"] = "department", ["firstYear"] = 2019,
+        };
+        if (lastYear is { } last)
+        {
+            agency["lastYear"] = last;
+        }
+
+        agency["source"] = source;
+        agency["version"] = version;
+        agency["changedAt"] = "2025-03-02T09:30:00+00:00";
+        return agency;
+    }
+
+    private static Dictionary<string, System.Text.Json.Nodes.JsonNode> Json(System.Text.Json.Nodes.JsonNode value) =>
+        new Dictionary<string, System.Text.Json.Nodes.JsonNode> { ["application/json"] = value };
+
     public static IReadOnlyDictionary<string, OperationNote> All { get; } = new Dictionary<string, OperationNote>
     {
+        ["RegisterAgency"] = new()
+        {
+            RequestBody = "The whole registration (every field but lastYear is required): a replacement is not a patch.",
+            RequestHeaders =
+            [
+                new("If-Match", "The ETag of the version this replacement applies to (from GET /v1/agencies/{creditCode} or a PUT): 412 when it is no longer current " +
+                    "or the agency is not registered. Without it the PUT replaces whatever is registered."),
+                new("If-None-Match", "`*`: register only if the agency is not known yet (412 otherwise)."),
+            ],
+            RequestExamples = Json(new System.Text.Json.Nodes.JsonObject
+            {
+                ["name"] = "交城县教育局", ["regionCode"] = "141122", ["level"] = "county", ["kind"] = "department", ["firstYear"] = 2019, ["lastYear"] = 2024,
+            }),
+            ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>>
+            {
+                [StatusCodes.Status201Created] = [new("Location", "The agency's URL (`/v1/agencies/{creditCode}`).", Required: true), AgencyETag],
+                [StatusCodes.Status200OK] = [AgencyETag],
+            },
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status201Created] = "Registered: a new agency, version 1 (audited).",
+                [StatusCodes.Status200OK] = "The registration replaced (a new version, audited), or unchanged when the body says what is registered (no new version).",
+                [StatusCodes.Status400BadRequest] = "Not a valid registration: `pointer` names the field (a missing name, a region not in the division reference, kind government, " +
+                    "a year out of 2019–2100, lastYear before firstYear, an unknown field), or `parameter` names creditCode (not a valid 统一社会信用代码) or a malformed If-Match.",
+                [StatusCodes.Status403Forbidden] = "The token lacks `agencies:write`, or its region prefixes do not cover the agency's region (for a replacement: the new and the registered one). Nothing was written.",
+                [StatusCodes.Status412PreconditionFailed] = "If-Match does not name the current version (or the agency is not registered), or If-None-Match: * and it is. Nothing was written.",
+            },
+            ResponseExamples = new Dictionary<int, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode>>
+            {
+                [StatusCodes.Status201Created] = Json(ExampleAgency(ExampleCode1, "交城县教育局", 1, 2024)),
+            },
+        },
+        ["GetAgency"] = new()
+        {
+            ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>> { [StatusCodes.Status200OK] = [AgencyETag] },
+            Responses = new Dictionary<int, string> { [StatusCodes.Status404NotFound] = "No agency with this credit code is registered or known from a report." },
+            ResponseExamples = new Dictionary<int, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode>>
+            {
+                [StatusCodes.Status200OK] = Json(ExampleAgency(ExampleCode2, "交城县统计局", 1, source: "report")),
+            },
+        },
+        ["ListAgencies"] = new()
+        {
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status400BadRequest] = "A query parameter is invalid (`parameter` names it): an unknown region, level, kind or source, a year out of 2019–2100, " +
+                    "limit out of 1–1000, or a cursor that is not a nextCursor of the same filters.",
+            },
+            ResponseExamples = new Dictionary<int, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode>>
+            {
+                [StatusCodes.Status200OK] = Json(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["items"] = new System.Text.Json.Nodes.JsonArray(ExampleAgency(ExampleCode1, "交城县教育局", 2, 2024), ExampleAgency(ExampleCode2, "交城县统计局", 1, source: "report")),
+                }),
+            },
+        },
+        ["ImportAgencies"] = new()
+        {
+            NdjsonLine = "One registration JSON per line (an ImportAgencyLine).",
+            RequestBody = "NDJSON (`application/x-ndjson` or `application/jsonl`): one JSON object per line with `creditCode` and the fields of PUT /v1/agencies/{creditCode}. " +
+                "CSV (`text/csv`, UTF-8, a byte order mark allowed): a header row naming the columns `creditCode` (required), `name`, `regionCode`, `level`, `kind`, " +
+                "`firstYear`, `lastYear` in any order, then one agency per line (RFC 4180 quoting on one line; an empty lastYear: in force). Blank lines are skipped. " +
+                "At most 50,000 lines and 16 MiB.",
+            RequestExamples = new Dictionary<string, System.Text.Json.Nodes.JsonNode>
+            {
+                ["application/x-ndjson"] = System.Text.Json.Nodes.JsonValue.Create(
+                    $"{{\"creditCode\":\"{ExampleCode1}\",\"name\":\"交城县教育局\",\"regionCode\":\"141122\",\"level\":\"county\",\"kind\":\"department\",\"firstYear\":2019,\"lastYear\":2024}}\n" +
+                    $"{{\"creditCode\":\"{ExampleCode2}\",\"name\":\"交城县统计局\",\"regionCode\":\"141122\",\"level\":\"county\",\"kind\":\"department\",\"firstYear\":2019}}\n"),
+                ["text/csv"] = System.Text.Json.Nodes.JsonValue.Create(
+                    $"creditCode,name,regionCode,level,kind,firstYear,lastYear\r\n{ExampleCode1},交城县教育局,141122,county,department,2019,2024\r\n{ExampleCode2},交城县统计局,141122,county,department,2019,\r\n"),
+            },
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status200OK] = "Every non-blank line answered on its own, in order: created, replaced, unchanged, rejected, forbidden or duplicate. 200 whatever the mix.",
+                [StatusCodes.Status400BadRequest] = "The body holds no registration, or a CSV's header row names an unknown column, a column twice, or no creditCode (`pointer` is `/`). " +
+                    "A line that is not a valid registration is not a 400: it is answered `rejected` in the 200. Nothing was written.",
+                [StatusCodes.Status415UnsupportedMediaType] = "The body is not `application/x-ndjson`, `application/jsonl` or `text/csv`; `accepted` lists them.",
+            },
+            ResponseExamples = new Dictionary<int, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode>>
+            {
+                [StatusCodes.Status200OK] = Json(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["created"] = 1, ["replaced"] = 0, ["unchanged"] = 0, ["rejected"] = 1, ["forbidden"] = 0, ["duplicates"] = 0,
+                    ["lines"] = new System.Text.Json.Nodes.JsonArray(
+                        new System.Text.Json.Nodes.JsonObject { ["line"] = 2, ["status"] = "created", ["creditCode"] = ExampleCode1, ["href"] = "/v1/agencies/" + ExampleCode1, ["version"] = 1 },
+                        new System.Text.Json.Nodes.JsonObject
+                        {
+                            ["line"] = 3, ["status"] = "rejected", ["creditCode"] = ExampleCode2, ["pointer"] = "/regionCode",
+                            ["problem"] = "regionCode 141199 is not a region code of the division reference (GET /v1/regions lists them).",
+                        }),
+                }),
+            },
+        },
+        ["ListMissingReporters"] = new()
+        {
+            ResponseHeaders = new Dictionary<int, IReadOnlyList<HeaderNote>>
+            {
+                [StatusCodes.Status200OK] = [new("Link", "With text/csv, when there is a next page: its URL, `<…&cursor=…>; rel=\"next\"`.")],
+            },
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status200OK] = "A page of who has not reported; `text/csv` (UTF-8, one header row: 区划代码, 机关名称, 统一社会信用代码, 行政层级, 机关类型, 报告范围, 来源) " +
+                    "when Accept prefers it to application/json by its q-values.",
+            },
+            ResponseExamples = new Dictionary<int, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode>>
+            {
+                [StatusCodes.Status200OK] = new Dictionary<string, System.Text.Json.Nodes.JsonNode>
+                {
+                    ["application/json"] = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["items"] = new System.Text.Json.Nodes.JsonArray(
+                            new System.Text.Json.Nodes.JsonObject { ["regionCode"] = "141122", ["name"] = "交城县", ["level"] = "county", ["kind"] = "government", ["scope"] = "regionAggregate" },
+                            new System.Text.Json.Nodes.JsonObject
+                            {
+                                ["regionCode"] = "141122", ["name"] = "交城县教育局", ["level"] = "county", ["kind"] = "department", ["scope"] = "agency",
+                                ["creditCode"] = ExampleCode1, ["source"] = "register",
+                            }),
+                        ["nextCursor"] = "141122.agency." + ExampleCode1,
+                    },
+                    ["text/csv"] = System.Text.Json.Nodes.JsonValue.Create(
+                        $"区划代码,机关名称,统一社会信用代码,行政层级,机关类型,报告范围,来源\r\n141122,交城县,,county,government,regionAggregate,\r\n141122,交城县教育局,{ExampleCode1},county,department,agency,register\r\n"),
+                },
+            },
+        },
         ["ValidateReport"] = new()
         {
             Localized = true,

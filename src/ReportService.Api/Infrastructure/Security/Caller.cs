@@ -88,6 +88,29 @@ internal sealed class Caller
         return RegionPrefixes.Any(prefix => prefix == Security.Scopes.AnyRegion || region.StartsWith(prefix, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Whether this caller may register, replace or dissolve an agency of this region: <c>agencies:write</c> and a
+    /// region prefix that covers it, granted like writes (<c>region_prefixes</c>). A credit-code grant does not
+    /// count: an agency does not decide for itself which years it owes a report.
+    /// </summary>
+    public bool MayRegisterAgency(string regionCode) => HasScope(Security.Scopes.AgenciesWrite) && Covers(regionCode);
+
+    /// <summary>The 403 for an agency the caller may not register (its region, or the region it would move to).</summary>
+    public ProblemHttpResult AgencyForbidden(string creditCode, string regionCode) => TypedResults.Problem(
+        title: "Not allowed to register agencies of this region",
+        detail: AgencyForbiddenDetail(creditCode, regionCode),
+        statusCode: StatusCodes.Status403Forbidden,
+        type: "https://report-service/problems/region-not-granted");
+
+    public string AgencyForbiddenDetail(string creditCode, string regionCode) =>
+        $"The token may register agencies of {Describe(RegionPrefixes, "no region")}; agency {creditCode} is of region {regionCode}.";
+
+    private bool Covers(string regionCode)
+    {
+        var region = RegionCode.TryNormalize(regionCode, out var normalized) ? normalized : regionCode;
+        return RegionPrefixes.Any(prefix => prefix == Security.Scopes.AnyRegion || region.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
     /// <summary>The 403 for a report of an agency the caller may not write for, counted by operation.</summary>
     public ProblemHttpResult Forbidden(string creditCode, string regionCode, string operation)
     {

@@ -9,6 +9,9 @@ internal static class Scopes
     /// <summary>A supervising office: may review (approve, return) reports of its region prefixes.</summary>
     public const string Review = "reports:review";
 
+    /// <summary>A supervising office: may register, replace and dissolve agencies of its region prefixes.</summary>
+    public const string AgenciesWrite = "agencies:write";
+
     /// <summary>Credit codes of the agencies whose reports the token may write (a JSON array, or space-separated).</summary>
     public const string CreditCodesClaim = "credit_codes";
 
@@ -26,6 +29,9 @@ internal static class Policies
 
     /// <summary>Needs <see cref="Scopes.Review"/>; the report's region is checked against the token's region prefixes.</summary>
     public const string Review = "review";
+
+    /// <summary>Needs <see cref="Scopes.AgenciesWrite"/>; each agency's region is checked against the token's region prefixes.</summary>
+    public const string WriteAgencies = "write-agencies";
 
     /// <summary>Report bodies: <see cref="Scopes.Read"/> unless <c>Auth:PublicReports</c>.</summary>
     public const string ReadReports = "read-reports";

@@ -10,7 +10,7 @@ namespace ReportService.Api.Features.Completeness.QueryCompleteness;
 /// <summary>The query of <c>GET /v1/completeness</c>.</summary>
 internal sealed class QueryCompletenessRequest : CompletenessFilters
 {
-    /// <summary>Dimensions to group by, comma-separated or repeated: province, city, county, township, level, scope. None: one group.</summary>
+    /// <summary>Dimensions to group by, comma-separated or repeated: province, city, county, township, level, kind, scope. None: one group.</summary>
     public string[]? GroupBy { get; init; }
 }
 
@@ -30,7 +30,7 @@ public sealed class QueryCompletenessResponse
 /// <summary>The counts of one group of expected reporters.</summary>
 public sealed class CompletenessGroupRow
 {
-    /// <summary>The group's values of the groupBy dimensions (region codes, level, scope); empty without groupBy.</summary>
+    /// <summary>The group's values of the groupBy dimensions (region codes, level, kind, scope); empty without groupBy.</summary>
     public required IReadOnlyDictionary<string, string> Key { get; init; }
 
     /// <summary>Agencies that owe a report.</summary>
@@ -61,7 +61,7 @@ public sealed class CompletenessGroupRow
 internal sealed class QueryCompletenessEndpoint(ReportsDbContext db, RegionDirectory regions, ExpectedReporters expected)
     : Endpoint<QueryCompletenessRequest, Results<Ok<QueryCompletenessResponse>, ProblemHttpResult>>
 {
-    private static readonly string[] Dimensions = ["province", "city", "county", "township", "level", "scope"];
+    private static readonly string[] Dimensions = ["province", "city", "county", "township", "level", "kind", "scope"];
 
     public const string Timeliness = "By publishedOn, or, for a report without one, by the day (UTC+8) it was first submitted; " +
         "against the statutory deadline of that agency's level and scope (REPORT.LATE).";
@@ -75,18 +75,18 @@ internal sealed class QueryCompletenessEndpoint(ReportsDbContext db, RegionDirec
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
         Summary(s =>
         {
-            s.Summary = "Who has reported, on time or late, per region and scope";
-            s.Description = "For a year: per group, the agencies that owe a report (today the governments of the division reference: every " +
-                "township, county, prefecture and province for its own report, and from county level up for the region's report), how many " +
-                "reported, on time and late, how many are missing, and the rates. Fresh: a report accepted by one request is counted by the next. " +
-                "GET /v1/completeness/missing lists who is missing.";
+            s.Summary = "Who has reported, on time or late, per region, level, kind and scope";
+            s.Description = "For a year: per group, the agencies that owe a report, how many reported, on time and late, how many are missing, " +
+                "and the rates. Expected are the governments of the division reference (every township, county, prefecture and province for its " +
+                "own report, and from county level up for the region's report) and the departments and other bodies of the agencies register " +
+                "in force that year (firstYear ≤ year ≤ lastYear, registered or learned from a report) for their own report, matched by credit code. " +
+                "Fresh: a report or registration accepted by one request is counted by the next. GET /v1/completeness/missing lists who is missing.";
         });
     }
 
     public override async Task<Results<Ok<QueryCompletenessResponse>, ProblemHttpResult>> ExecuteAsync(QueryCompletenessRequest req, CancellationToken ct)
     {
-        if (!req.TryParse(regions, out var year, out var prefix, out var scope, out var problem)
-            || !req.TryParseReviewStatus(out var approvedOnly, out problem))
+        if (!req.TryParse(regions, out var of, out var problem))
         {
             return problem!;
         }
@@ -97,7 +97,7 @@ internal sealed class QueryCompletenessEndpoint(ReportsDbContext db, RegionDirec
             return QueryProblems.Invalid("groupBy", $"groupBy \"{unknown}\" is not one of {string.Join(", ", Dimensions)}.");
         }
 
-        var states = await expected.StatesAsync(db, year, prefix, scope, approvedOnly, ct);
+        var states = await expected.StatesAsync(db, of, ct);
         var groups = states
             .GroupBy(s => string.Join('\u001f', dimensions.Select(d => KeyOf(s.Reporter, d) ?? "")))
             .Select(g =>
@@ -119,7 +119,7 @@ internal sealed class QueryCompletenessEndpoint(ReportsDbContext db, RegionDirec
             })
             .OrderBy(g => string.Join('\u001f', dimensions.Select(d => g.Key.GetValueOrDefault(d, ""))), StringComparer.Ordinal)
             .ToList();
-        return TypedResults.Ok(new QueryCompletenessResponse { Year = year, Timeliness = Timeliness, Groups = groups });
+        return TypedResults.Ok(new QueryCompletenessResponse { Year = of.Year, Timeliness = Timeliness, Groups = groups });
     }
 
     /// <summary>A reporter's value of a dimension; null for a region level above the reporter's own (a county has no township).</summary>
@@ -130,6 +130,7 @@ internal sealed class QueryCompletenessEndpoint(ReportsDbContext db, RegionDirec
         "county" => reporter.RegionCode.Length >= 6 ? reporter.RegionCode[..6] : null,
         "township" => reporter.RegionCode.Length == 9 ? reporter.RegionCode : null,
         "level" => ContractEnums.Name(reporter.Level),
+        "kind" => ContractEnums.Name(reporter.Kind),
         _ => ContractEnums.Name(reporter.Scope),
     };
 }

@@ -65,13 +65,13 @@ internal static class Program
 }
 
 /// <summary>A dashboard question: a GET of the service, and the media type asked for.</summary>
-internal sealed record Question(string Name, string Path, bool Csv)
+internal sealed record Question(string Name, string Path, bool Csv, bool Side)
 {
-    /// <summary>Lines "name TAB path TAB json|csv"; # starts a comment.</summary>
+    /// <summary>Lines "name TAB path TAB json|csv TAB mix|side"; # starts a comment. Side questions have their own, lower rate.</summary>
     public static Question[] Read(string file) => [.. File.ReadAllLines(file)
         .Where(l => l.Length > 0 && !l.StartsWith('#'))
         .Select(l => l.Split('\t'))
-        .Select(f => new Question(f[0], f[1], f[2] == "csv"))];
+        .Select(f => new Question(f[0], f[1], f[2] == "csv", f.Length > 3 && f[3] == "side"))];
 }
 
 /// <summary>One finished request: what it was, how long from its due time, and its status (0: no answer).</summary>
@@ -127,6 +127,10 @@ internal static class Phase
         var seconds = options.Double("seconds");
         var readRate = options.Double("read-rate", 0);
         var sqlRate = options.Double("sql-rate", 0);
+        var sideRate = options.Double("side-rate", 0);
+        var sqlSideRate = options.Double("sql-side-rate", 0);
+        int[] mix = [.. questions.Select((q, i) => (q, i)).Where(p => !p.q.Side).Select(p => p.i)];
+        int[] side = [.. questions.Select((q, i) => (q, i)).Where(p => p.q.Side).Select(p => p.i)];
         var writeRate = options.Double("write-rate", 0);
         var correctRate = options.Double("correct-rate", 0);
         var attackRate = options.Double("attack-rate", 0);
@@ -176,14 +180,17 @@ internal static class Phase
             return 2;
         }
 
-        var sqlQuestions = sqlRate > 0
+        // Line i of the SQL questions is question i's statement.
+        var sqlQuestions = sqlRate + sqlSideRate > 0
             ? File.ReadAllLines(options.String("sql-questions")).Where(l => l.Length > 0).Select(l => l.Split('\t', 2)).Select(f => (Name: f[0], Sql: f[1])).ToArray()
             : [];
-        await using var sqlSource = sqlRate > 0 ? NpgsqlDataSource.Create(options.String("connection")) : null;
+        await using var sqlSource = sqlRate + sqlSideRate > 0 ? NpgsqlDataSource.Create(options.String("connection")) : null;
         var attackQuestions = attackRate > 0 ? AttackQuestions((int)Math.Round(attackRate * seconds)) : [];
 
         var reads = new Recorder();
+        var sideReads = new Recorder();
         var sql = new Recorder();
+        var sideSql = new Recorder();
         var writesDone = new Recorder();
         var correctionsDone = new Recorder();
         var attack = new Recorder();
@@ -193,17 +200,17 @@ internal static class Phase
         var cpu = CpuWatch.Start(options.Optional("service-pids"), options.OptionalInt("postmaster"));
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
 
-        async Task Read(int i, long due)
+        Func<int, long, Task> Read(int[] which, Recorder into) => async (i, due) =>
         {
             // Each round over the questions starts at the next process, so that every question alternates between them.
-            var q = i % questions.Length;
-            var status = await GetAsync(http, new Uri(urls[(i + (i / questions.Length)) % urls.Length], questions[q].Path), questions[q].Csv, $"10.13.0.{q + 1}");
-            reads.Add(q, due, status);
-        }
+            var q = which[i % which.Length];
+            var status = await GetAsync(http, new Uri(urls[(i + (i / which.Length)) % urls.Length], questions[q].Path), questions[q].Csv, $"10.13.0.{q + 1}");
+            into.Add(q, due, status);
+        };
 
-        async Task Sql(int i, long due)
+        Func<int, long, Task> Sql(int[] which, Recorder into) => async (i, due) =>
         {
-            var q = i % sqlQuestions.Length;
+            var q = which[i % which.Length];
             var status = 200;
             try
             {
@@ -219,8 +226,8 @@ internal static class Phase
                 status = 0;
             }
 
-            sql.Add(q, due, status);
-        }
+            into.Add(q, due, status);
+        };
 
         async Task Write(int i, long due)
         {
@@ -283,8 +290,10 @@ internal static class Phase
         var t0 = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 50;
         var started = DateTime.UtcNow;
         await Task.WhenAll(
-            OpenLoop.Run(readRate, seconds, t0, Read, inFlight),
-            OpenLoop.Run(sqlRate, seconds, t0, Sql, inFlight),
+            OpenLoop.Run(readRate, seconds, t0, Read(mix, reads), inFlight),
+            OpenLoop.Run(sideRate, seconds, t0, Read(side, sideReads), inFlight),
+            OpenLoop.Run(sqlRate, seconds, t0, Sql(mix, sql), inFlight),
+            OpenLoop.Run(sqlSideRate, seconds, t0, Sql(side, sideSql), inFlight),
             OpenLoop.Run(writeRate, seconds, t0, Write, inFlight),
             OpenLoop.Run(correctRate, seconds, t0, Correct, inFlight),
             OpenLoop.Run(attackRate, seconds, t0, Attack, inFlight));
@@ -312,11 +321,13 @@ internal static class Phase
             ["started"] = started.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
             ["seconds"] = Math.Round(elapsed, 1),
             ["replicas"] = urls.Length,
-            ["rates"] = new JsonObject { ["read"] = readRate, ["sql"] = sqlRate, ["write"] = writeRate, ["correct"] = correctRate, ["attack"] = attackRate },
+            ["rates"] = new JsonObject { ["read"] = readRate, ["side"] = sideRate, ["sql"] = sqlRate, ["sqlSide"] = sqlSideRate, ["write"] = writeRate, ["correct"] = correctRate, ["attack"] = attackRate },
             ["loadBefore"] = loadBefore,
             ["loadAfter"] = loadAfter,
             ["reads"] = Stats.Of(reads.ToArray(), questions.Select(q => q.Name).ToArray()),
-            ["sql"] = Stats.Of(sql.ToArray(), sqlQuestions.Select(q => q.Name).ToArray()),
+            ["side"] = Stats.Of(sideReads.ToArray(), questions.Select(q => q.Name).ToArray()),
+            ["sql"] = Stats.Of(sql.ToArray(), questions.Select(q => q.Name).ToArray()),
+            ["sqlSide"] = Stats.Of(sideSql.ToArray(), questions.Select(q => q.Name).ToArray()),
             ["writes"] = Stats.Of(writesDone.ToArray(), null),
             ["corrections"] = Stats.Of(correctionsDone.ToArray(), null),
             ["attack"] = Stats.Of(attack.ToArray(), null),
@@ -397,7 +408,10 @@ internal static class Stats
             for (var i = 0; i < items.Length; i++)
             {
                 var item = i;
-                per[items[i]] = Summary([.. samples.Where(s => s.Item == item)]);
+                if (samples.Any(s => s.Item == item))
+                {
+                    per[items[i]] = Summary([.. samples.Where(s => s.Item == item)]);
+                }
             }
 
             result["per"] = per;

@@ -22,6 +22,14 @@ internal static class Tables
             text.Append($" sql n={sql["n"]} p50={sql["p50"]} p99={sql["p99"]} max={sql["max"]} slowest={Slowest(sql)} statuses={Statuses(sql)}");
         }
 
+        foreach (var stream in new[] { "side", "sqlSide" })
+        {
+            if ((int)phase[stream]!["n"]! > 0)
+            {
+                text.Append($" {stream} n={phase[stream]!["n"]} p50={phase[stream]!["p50"]} p99={phase[stream]!["p99"]} max={phase[stream]!["max"]} slowest={Slowest(phase[stream]!)} statuses={Statuses(phase[stream]!)}");
+            }
+        }
+
         foreach (var stream in new[] { "writes", "corrections", "attack" })
         {
             if ((int)phase[stream]!["n"]! > 0)
@@ -40,8 +48,8 @@ internal static class Tables
         var byName = phases.ToDictionary(p => p["phase"]!.ToString());
         var service = phases.Where(p => (int)p["reads"]!["n"]! > 0).ToList();
         var text = new StringBuilder();
-        text.AppendLine("| Phase | Writes/s (+ corrections/s) | Processes | Load 1-min before → after | Reads answered (non-2xx) | Read p50 / p90 / p99 / max (ms) | Slowest question's p99 (ms) | Direct SQL p99 / slowest (ms) | Service ÷ SQL p99 | Write p50 / p99 (ms) (non-201) | CPU s per s: service / PostgreSQL (machine busy) |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| Phase | Writes/s (+ corrections/s) | Processes | Load 1-min before → after | Reads answered (non-2xx) | Read p50 / p90 / p99 / max (ms) | Slowest question's p99 (ms) | Direct SQL p99 / slowest (ms) | Service ÷ SQL p99 | Completeness p50 / p99 (ms): service (SQL) | Write p50 / p99 (ms) (non-201) | CPU s per s: service / PostgreSQL (machine busy) |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var p in service)
         {
             var name = p["phase"]!.ToString();
@@ -56,12 +64,13 @@ internal static class Tables
             text.Append($"| {name} | {rate} | {p["replicas"]} | {Load(p["loadBefore"]!)} → {Load(p["loadAfter"]!)} | {reads["n"]} ({NonOk(reads)}) ")
                 .Append($"| {reads["p50"]} / {reads["p90"]} / **{reads["p99"]}** / {reads["max"]} | {Slowest(reads)} ")
                 .Append(sql is null ? "| – | – " : $"| {sql["p99"]} / {Slowest(sql)} | {Ratio((double)reads["p99"]!, (double)sql["p99"]!)} ")
+                .Append(Side(p["side"]!, sqlPhase?["sqlSide"]))
                 .Append((int)writes["n"]! > 0 ? $"| {writes["p50"]} / **{writes["p99"]}** ({NonOk(writes)}) " : "| – ")
                 .AppendLine($"| {Per((double)cpu["serviceSeconds"]!, seconds)} / {Per((double?)cpu["postgresSeconds"] ?? 0, seconds)} ({Math.Round((double)cpu["machineBusy"]! * 100)} %) |");
         }
 
         text.AppendLine().AppendLine("Read p99 (ms) per question and phase (service; direct SQL in brackets where measured):").AppendLine();
-        var questions = service.SelectMany(p => p["reads"]!["per"]!.AsObject().Select(q => q.Key)).Distinct().ToList();
+        var questions = service.SelectMany(p => Per(p, "reads", "side").Select(q => q.Key)).Distinct().ToList();
         text.AppendLine("| Question | " + string.Join(" | ", service.Select(p => p["phase"]!.ToString())) + " |");
         text.AppendLine("|---|" + string.Concat(service.Select(_ => "---|")));
         foreach (var q in questions)
@@ -69,8 +78,9 @@ internal static class Tables
             text.Append($"| {q} ");
             foreach (var p in service)
             {
-                var mine = p["reads"]!["per"]![q];
-                var theirs = byName.GetValueOrDefault("sql-" + p["phase"])?["sql"]?["per"]?[q];
+                var mine = Per(p, "reads", "side").FirstOrDefault(x => x.Key == q).Value;
+                var sqlPhase = byName.GetValueOrDefault("sql-" + p["phase"]);
+                var theirs = sqlPhase is null ? null : Per(sqlPhase, "sql", "sqlSide").FirstOrDefault(x => x.Key == q).Value;
                 text.Append($"| {mine?["p99"]}" + (theirs is null ? "" : $" ({theirs["p99"]})") + (mine is not null && NonOk(mine) != "0" ? $" [{NonOk(mine)} non-2xx]" : "") + " ");
             }
 
@@ -91,6 +101,14 @@ internal static class Tables
 
         return text.ToString();
     }
+
+    /// <summary>The per-question figures of the mix and side streams of a phase together.</summary>
+    private static IEnumerable<KeyValuePair<string, JsonNode?>> Per(JsonObject phase, string mix, string side) =>
+        (phase[mix]?["per"]?.AsObject() ?? []).Concat(phase[side]?["per"]?.AsObject() ?? []);
+
+    private static string Side(JsonNode mine, JsonNode? theirs) =>
+        (int)mine["n"]! == 0 ? "| – " : $"| {mine["p50"]} / {mine["p99"]}" + (theirs is null || (int)theirs["n"]! == 0 ? "" : $" ({theirs["p50"]} / {theirs["p99"]})") +
+            (NonOk(mine) != "0" ? $" [{NonOk(mine)} non-2xx]" : "") + " ";
 
     private static string Load(JsonNode load) => load.ToString().Split(' ')[0];
 

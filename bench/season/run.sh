@@ -7,9 +7,9 @@
 #     15-30 min here, so the loaded cluster is kept under /tmp as a cache keyed by the commit of the loader's
 #     sources (BENCH_CACHE, default /tmp/rs-season-data-<commit>-a<agencies>-s<seed>); a run never changes it: it
 #     measures a copy, `CREATE DATABASE season TEMPLATE reports`, dropped at the end.
-#   Questions (bench/season/questions.tsv): 15 dashboard questions of every aggregate shape (JSON and CSV,
-#     /v1/aggregates and /outcomes, one and several years, every grain) and completeness (a province by county,
-#     the nation by province, who is missing in a county). Each question is its own client (X-Forwarded-For,
+#   Questions (bench/season/questions.tsv): 13 dashboard questions of every aggregate shape (JSON and CSV,
+#     /v1/aggregates and /outcomes, one and several years, every grain) and 3 of completeness (a province by county,
+#     the nation by province, who is missing in a county; at their own rate). Each question is its own client (X-Forwarded-For,
 #     with forwarded headers on as behind the Helm chart's ingress); rate limits and the computation budget
 #     are on with their defaults.
 #   Phases (BENCH_SECONDS each; bench/ReportService.SeasonLoad phase, open loop: latency from each request's
@@ -32,7 +32,9 @@
 # Environment (defaults in brackets):
 #   BENCH_AGENCIES [200000] BENCH_SEED [2021]   the data set (5 reports per agency)
 #   BENCH_CACHE [/tmp/rs-season-data-...]       the kept cluster; delete with scripts/local-postgres.sh destroy DIR
-#   BENCH_READ_RATE [200] BENCH_ATTACK_RATE [100] BENCH_SECONDS [60] BENCH_SQL_SECONDS [30] BENCH_WARMUP [30]
+#   BENCH_READ_RATE [200]    reads/s over the mix of questions.tsv
+#   BENCH_SIDE_RATE [3]      reads/s over its side questions (completeness), beside the mix
+#   BENCH_ATTACK_RATE [100] BENCH_SECONDS [60] BENCH_SQL_SECONDS [30] BENCH_WARMUP [30]
 #   BENCH_WRITE_RATES ["0 2 10 20 50"]
 #   BENCH_MAX_SECONDS [5400]
 #   BENCH_STOP_AFTER [unset]   load: stop once the data is loaded
@@ -48,6 +50,7 @@ AGENCIES=${BENCH_AGENCIES:-200000}
 SEED=${BENCH_SEED:-2021}
 STOP_AFTER=${BENCH_STOP_AFTER:-}
 READ_RATE=${BENCH_READ_RATE:-200}
+SIDE_RATE=${BENCH_SIDE_RATE:-3}
 ATTACK_RATE=${BENCH_ATTACK_RATE:-100}
 SECONDS_PER_PHASE=${BENCH_SECONDS:-60}
 SQL_SECONDS=${BENCH_SQL_SECONDS:-30}
@@ -192,7 +195,7 @@ psql_pg -d season -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c 'SELEC
 sleep 1
 pg_log=$(readlink -f "$CACHE/postgres.log")
 : >"$work/sql-questions.tsv"
-while IFS=$'\t' read -r name path media; do
+while IFS=$'\t' read -r name path media _; do
   from=$(stat -c %s "$pg_log")
   accept=application/json
   [[ $media == csv ]] && accept=text/csv
@@ -246,24 +249,24 @@ phase() { # NAME SECONDS URLS SERVICE_PIDS ARGS...
 }
 order=()
 say ""
-say "## Phases (${SECONDS_PER_PHASE} s each through the service, ${SQL_SECONDS} s each as direct SQL; reads at ${READ_RATE}/s over $(wc -l <"$questions") questions)"
-phase warmup "$WARMUP" "$url1" "$pid1" --read-rate "$READ_RATE" --write-rate 2
+say "## Phases (${SECONDS_PER_PHASE} s each through the service, ${SQL_SECONDS} s each as direct SQL; reads at ${READ_RATE}/s over $(grep -c $'\tmix$' "$questions") questions, completeness at ${SIDE_RATE}/s over $(grep -c $'\tside$' "$questions"))"
+phase warmup "$WARMUP" "$url1" "$pid1" --read-rate "$READ_RATE" --side-rate "$SIDE_RATE" --write-rate 2
 order=()
 for w in $WRITE_RATES; do
-  phase "w$w" "$SECONDS_PER_PHASE" "$url1" "$pid1" --read-rate "$READ_RATE" --write-rate "$w"
-  phase "sql-w$w" "$SQL_SECONDS" "$url1" "$pid1" --sql-rate "$READ_RATE" --write-rate "$w"
+  phase "w$w" "$SECONDS_PER_PHASE" "$url1" "$pid1" --read-rate "$READ_RATE" --side-rate "$SIDE_RATE" --write-rate "$w"
+  phase "sql-w$w" "$SQL_SECONDS" "$url1" "$pid1" --sql-rate "$READ_RATE" --sql-side-rate "$SIDE_RATE" --write-rate "$w"
 done
-phase w20c2 "$SECONDS_PER_PHASE" "$url1" "$pid1" --read-rate "$READ_RATE" --write-rate 20 --correct-rate 2
-phase sql-w20c2 "$SQL_SECONDS" "$url1" "$pid1" --sql-rate "$READ_RATE" --write-rate 20 --correct-rate 2
+phase w20c2 "$SECONDS_PER_PHASE" "$url1" "$pid1" --read-rate "$READ_RATE" --side-rate "$SIDE_RATE" --write-rate 20 --correct-rate 2
+phase sql-w20c2 "$SQL_SECONDS" "$url1" "$pid1" --sql-rate "$READ_RATE" --sql-side-rate "$SIDE_RATE" --write-rate 20 --correct-rate 2
 
 # Two processes sharing the database: every request alternates between them.
 port2=$(free_port $((port1 + 1)))
 start_service "$port2"
 pid2=$service_pid
 url2="http://127.0.0.1:$port2"
-phase warmup2 "$WARMUP" "$url1,$url2" "$pid1,$pid2" --read-rate "$READ_RATE" --write-rate 2
+phase warmup2 "$WARMUP" "$url1,$url2" "$pid1,$pid2" --read-rate "$READ_RATE" --side-rate "$SIDE_RATE" --write-rate 2
 unset 'order[${#order[@]}-1]'
-phase two-w20 "$SECONDS_PER_PHASE" "$url1,$url2" "$pid1,$pid2" --read-rate "$READ_RATE" --write-rate 20 --correct-rate 2
+phase two-w20 "$SECONDS_PER_PHASE" "$url1,$url2" "$pid1,$pid2" --read-rate "$READ_RATE" --side-rate "$SIDE_RATE" --write-rate 20 --correct-rate 2
 wait_idle
 log "exactness: every /v1/aggregates question's CSV from both processes against the reports' sums"
 timeout 1800 "${client[@]}" verify --urls "$url1,$url2" --questions "$questions" --connection "$db_cs;Command Timeout=600" >"$work/verify.log" 2>&1 ||
@@ -273,7 +276,7 @@ kill -TERM -- "-${pids[1]}" 2>/dev/null || true
 unset 'pids[1]'
 
 # The attack beside the 20 writes/s mix, on one process.
-phase attack-w20 "$SECONDS_PER_PHASE" "$url1" "$pid1" --read-rate "$READ_RATE" --write-rate 20 --attack-rate "$ATTACK_RATE"
+phase attack-w20 "$SECONDS_PER_PHASE" "$url1" "$pid1" --read-rate "$READ_RATE" --side-rate "$SIDE_RATE" --write-rate 20 --attack-rate "$ATTACK_RATE"
 say "service log: $(grep -ciE 'fail|error|exception' "$work/service-$port1.log" || true) lines with fail/error/exception"
 
 say ""

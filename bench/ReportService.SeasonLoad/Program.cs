@@ -202,9 +202,9 @@ internal static class Phase
 
         Func<int, long, Task> Read(int[] which, Recorder into) => async (i, due) =>
         {
-            // Each round over the questions starts at the next process, so that every question alternates between them.
+            // Round k asks question j of the process (k + j) mod n: every question alternates between the processes.
             var q = which[i % which.Length];
-            var status = await GetAsync(http, new Uri(urls[(i + (i / which.Length)) % urls.Length], questions[q].Path), questions[q].Csv, $"10.13.0.{q + 1}");
+            var status = await GetAsync(http, new Uri(urls[((i / which.Length) + (i % which.Length)) % urls.Length], questions[q].Path), questions[q].Csv, $"10.13.0.{q + 1}");
             into.Add(q, due, status);
         };
 

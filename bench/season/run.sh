@@ -36,6 +36,8 @@
 #   BENCH_SIDE_RATE [3]      reads/s over its side questions (completeness), beside the mix
 #   BENCH_ATTACK_RATE [100] BENCH_SECONDS [60] BENCH_SQL_SECONDS [30] BENCH_WARMUP [30]
 #   BENCH_WRITE_RATES ["0 2 10 20 50"]
+#   BENCH_TRACE [1]          1: 20 s of CPU samples of the service (dotnet-trace, installed into /tmp when missing) in
+#                            the phases w20 and attack-w20, and their top methods in the summary
 #   BENCH_MAX_SECONDS [5400]
 #   BENCH_STOP_AFTER [unset]   load: stop once the data is loaded
 #   BENCH_RESULTS [bench/season/results]
@@ -106,7 +108,7 @@ cleanup() {
   scripts/local-postgres.sh stop "$CACHE" >/dev/null 2>&1 || log "warning: could not stop the cluster in $CACHE"
   if [[ -s $summary ]]; then
     mkdir -p "$RESULTS_DIR/$stamp"
-    cp "$summary" "$work"/*.json "$work"/*.tsv "$work"/*.log "$RESULTS_DIR/$stamp/" 2>/dev/null || true
+    cp "$summary" "$work"/*.json "$work"/*.tsv "$work"/*.log "$work"/*.samples "$work"/*.top "$work"/*.inclusive "$RESULTS_DIR/$stamp/" 2>/dev/null || true
     log "results in $RESULTS_DIR/$stamp"
   fi
   rm -rf -- "$work"
@@ -232,11 +234,33 @@ wait_idle() { # until no statement of the services is running (at most 120 s), s
   ((i < 3)) || say "    (waited ${i} s for statements left from the last phase)"
   sleep 2
 }
+# sample_db NAME SECONDS: what the database's active backends are doing, twice a second (a sampling profile of
+# PostgreSQL by statement and wait event), summarised after the phase.
+sample_db() {
+  local end=$((SECONDS + $2))
+  while ((SECONDS < end)); do
+    psql_pg -d season -At -F ' | ' -c "SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU'), left(regexp_replace(query, '\s+', ' ', 'g'), 70)
+      FROM pg_stat_activity WHERE datname = 'season' AND state = 'active' AND pid <> pg_backend_pid()" 2>/dev/null || true
+    sleep 0.5
+  done >"$work/db-$1.samples"
+}
+# trace_service NAME PID: 20 s of CPU samples of the service (dotnet-trace, BENCH_TRACE=1, installed into /tmp), top methods.
+trace_service() {
+  local tool=${BENCH_TRACE_TOOLS:-/tmp/rs-season-tools}
+  [[ -x $tool/dotnet-trace ]] || timeout 300 dotnet tool install dotnet-trace --tool-path "$tool" >/dev/null 2>&1 || return 0
+  sleep 15
+  timeout 120 "$tool/dotnet-trace" collect -p "$2" --profile dotnet-sampled-thread-time --duration 00:00:00:20 -o "$work/trace-$1.nettrace" >/dev/null 2>&1 || return 0
+  { timeout 300 "$tool/dotnet-trace" report "$work/trace-$1.nettrace" topN -n 25 2>&1 || true; } >"$work/trace-$1.top"
+  { timeout 300 "$tool/dotnet-trace" report "$work/trace-$1.nettrace" topN -n 40 --inclusive 2>&1 || true; } >"$work/trace-$1.inclusive"
+}
 phase() { # NAME SECONDS URLS SERVICE_PIDS ARGS...
-  local name=$1 seconds=$2 urls=$3 spids=$4
+  local name=$1 seconds=$2 urls=$3 spids=$4 sampler tracer=''
   shift 4
   wait_idle
   say "phase $name: uptime before: $(uptime)"
+  sample_db "$name" "$seconds" &
+  sampler=$!
+  if [[ ${BENCH_TRACE:-1} == 1 && $name =~ ^(w20|attack-w20)$ ]]; then trace_service "$name" "${spids%%,*}" & tracer=$!; fi
   log "phase $name (${seconds} s): $*"
   timeout $((seconds + 120)) "${client[@]}" phase --name "$name" --urls "$urls" --seconds "$seconds" --questions "$questions" \
     --sql-questions "$work/sql-questions.tsv" --connection "$sql_cs" --state "$state" --divisions "$divisions" --agencies "$AGENCIES" --seed "$SEED" \
@@ -245,6 +269,12 @@ phase() { # NAME SECONDS URLS SERVICE_PIDS ARGS...
   [[ -s $work/phase-$name.json ]] || { cat "$work/phase-$name.log" >&2; die "phase $name wrote no summary"; }
   say "$(grep '^RESULT' "$work/phase-$name.log")"
   say "phase $name: uptime after: $(uptime)"
+  wait "$sampler" 2>/dev/null || true
+  say "    database samples (2/s; count | wait | statement): $(sort "$work/db-$name.samples" | uniq -c | sort -rn | head -n 6 | sed 's/^ *//' | tr '\n' ';')"
+  if [[ -n $tracer ]]; then
+    wait "$tracer" 2>/dev/null || true
+    [[ -s $work/trace-$name.top ]] && { say "    service CPU samples, top methods (exclusive), 20 s of the phase:"; sed 's/^/      /' "$work/trace-$name.top" | head -n 32 | tee -a "$summary" >/dev/null; }
+  fi
   order+=("$work/phase-$name.json")
 }
 order=()

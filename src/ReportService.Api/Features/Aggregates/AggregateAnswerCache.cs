@@ -36,7 +36,9 @@ internal enum AnswerSource
 /// the sync's snapshot holds every write acknowledged before the request. An answer kept for an older sync is
 /// brought forward by the change-log rows of the syncs since (the feed holds them); when the feed no longer holds
 /// them (a reset, or the answer unused for longer than its history) the answer is recomputed. Concurrent requests
-/// for the same representation and sync bring it forward or compute it once (the others wait for that answer).
+/// for the same representation bring it forward or compute it once: the others wait for that answer, and one whose
+/// sync is newer brings it forward from there (under writes a slow first computation would otherwise be started
+/// again at every newer sync, and the client's computation share refuses those with 429).
 /// Bounded by bytes (least recently used first out); <c>Aggregates:AnswerCacheMegabytes</c> = 0 turns it off.
 /// Answers given without rows cannot be brought forward: kept for their sync only, dropped once a newer sync is seen.
 /// </para>
@@ -55,12 +57,15 @@ internal sealed class AggregateAnswerCache
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
     private readonly LinkedList<Entry> _recency = new();
-    private readonly ConcurrentDictionary<string, Task<AggregateAnswer>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Flight> _inFlight = new(StringComparer.Ordinal);
     private long _newest;
     private long _bytes;
     private long _forwarded;
 
     private sealed record Entry(string Key, long Sync, AggregateAnswer Answer, IReadOnlyList<AggregateRow>? Rows, long Bytes);
+
+    /// <summary>The answer of a representation being brought forward or computed now, for sync <paramref name="Sync"/>.</summary>
+    private sealed record Flight(long Sync, Task<ComputedAnswer> Answer);
 
     public AggregateAnswerCache(IConfiguration configuration)
         : this(Math.Max(0, configuration.GetValue(CapacitySetting, DefaultMegabytes)) * 1024L * 1024L)
@@ -112,14 +117,15 @@ internal sealed class AggregateAnswerCache
             return (kept.Answer, AnswerSource.Hit);
         }
 
-        var key = sync.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n" + representation;
-        var mine = new TaskCompletionSource<AggregateAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var flight = _inFlight.GetOrAdd(key, mine.Task);
-        if (flight != mine.Task)
+        var mine = new TaskCompletionSource<ComputedAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var flight = new Flight(sync, mine.Task);
+        var other = _inFlight.GetOrAdd(representation, flight);
+        if (other != flight)
         {
+            ComputedAnswer theirs;
             try
             {
-                return (await flight.WaitAsync(cancellationToken), AnswerSource.Miss);
+                theirs = await other.Answer.WaitAsync(cancellationToken);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -131,6 +137,30 @@ internal sealed class AggregateAnswerCache
                 // The budget refused the other client's computation, not this request's: it asks for its own place.
                 return ((await compute(cancellationToken)).Answer, AnswerSource.Miss);
             }
+
+            if (other.Sync >= sync)
+            {
+                return (theirs.Answer, AnswerSource.Miss);
+            }
+
+            if (TryGet(representation) is { } stored && stored.Sync >= sync)
+            {
+                return (stored.Answer, AnswerSource.Hit);
+            }
+
+            // Made for an older sync: brought forward from there by the changes since, as a kept answer would be.
+            if (theirs is { Exact: true, Rows: { } rows } && forward?.Invoke(other.Sync, rows, theirs.Answer) is { } brought)
+            {
+                Interlocked.Increment(ref _forwarded);
+                if (brought.Exact)
+                {
+                    Store(representation, sync, brought);
+                }
+
+                return (brought.Answer, AnswerSource.Forward);
+            }
+
+            return ((await compute(cancellationToken)).Answer, AnswerSource.Miss);
         }
 
         try
@@ -152,7 +182,7 @@ internal sealed class AggregateAnswerCache
                 Store(representation, sync, answer);
             }
 
-            mine.SetResult(answer.Answer);
+            mine.SetResult(answer);
             return (answer.Answer, source);
         }
         catch (OperationCanceledException)
@@ -168,7 +198,7 @@ internal sealed class AggregateAnswerCache
         }
         finally
         {
-            _inFlight.TryRemove(new KeyValuePair<string, Task<AggregateAnswer>>(key, mine.Task));
+            _inFlight.TryRemove(new KeyValuePair<string, Flight>(representation, flight));
         }
     }
 

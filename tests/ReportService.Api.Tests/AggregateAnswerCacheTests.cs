@@ -102,6 +102,35 @@ public sealed class AggregateAnswerCacheTests
     }
 
     [Fact]
+    public async Task When_the_computation_waited_for_is_refused_its_waiters_elect_one_new_computation()
+    {
+        // Each dashboard question is one client: had every waiter asked for a place of its own, the client's share
+        // would have answered all but one of them 429.
+        var cache = new AggregateAnswerCache(100_000);
+        var release = new TaskCompletionSource();
+        var attempts = 0;
+        async Task<ComputedAnswer> RefusedFirst(CancellationToken token)
+        {
+            if (Interlocked.Increment(ref attempts) == 1)
+            {
+                await release.Task;
+                throw new ComputationRefusedException(ComputationRefusal.Busy);
+            }
+
+            await Task.Delay(200, token);
+            return new ComputedAnswer(new AggregateAnswer(new byte[10], "application/json; charset=utf-8"), []);
+        }
+
+        var first = cache.GetOrComputeAsync(3, "/q|json", null, RefusedFirst, CancellationToken.None);
+        var waiters = Enumerable.Range(0, 4).Select(_ => cache.GetOrComputeAsync(3, "/q|json", null, RefusedFirst, CancellationToken.None)).ToArray();
+        release.SetResult();
+        await Assert.ThrowsAsync<ComputationRefusedException>(() => first);
+        var answers = await Task.WhenAll(waiters);
+        Assert.Equal(2, attempts);
+        Assert.All(answers, a => Assert.Equal(10, a.Answer.Body.Length));
+    }
+
+    [Fact]
     public async Task Off_when_the_capacity_is_zero()
     {
         var cache = new AggregateAnswerCache(0);

@@ -117,25 +117,37 @@ internal sealed class AggregateAnswerCache
             return (kept.Answer, AnswerSource.Hit);
         }
 
-        var mine = new TaskCompletionSource<ComputedAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var flight = new Flight(sync, mine.Task);
-        var other = _inFlight.GetOrAdd(representation, flight);
-        if (other != flight)
+        TaskCompletionSource<ComputedAnswer> mine;
+        Flight flight;
+        while (true)
         {
+            mine = new TaskCompletionSource<ComputedAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+            flight = new Flight(sync, mine.Task);
+            var other = _inFlight.GetOrAdd(representation, flight);
+            if (other == flight)
+            {
+                break;
+            }
+
             ComputedAnswer theirs;
             try
             {
                 theirs = await other.Answer.WaitAsync(cancellationToken);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is ComputationRefusedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                // The request computing it went away (its client disconnected): compute it here instead.
-                return ((await compute(cancellationToken)).Answer, AnswerSource.Miss);
-            }
-            catch (ComputationRefusedException)
-            {
-                // The budget refused the other client's computation, not this request's: it asks for its own place.
-                return ((await compute(cancellationToken)).Answer, AnswerSource.Miss);
+                // The budget refused that computation (another client's share, or no place in time), or its request went
+                // away: the requests that waited for it elect one new computation (the first to register it) and the
+                // others wait for that one, rather than all asking for a place at once (a client's share would answer
+                // all but one of its own dashboards 429).
+                _inFlight.TryRemove(new KeyValuePair<string, Flight>(representation, other));
+                kept = TryGet(representation);
+                if (kept is not null && kept.Sync >= sync)
+                {
+                    return (kept.Answer, AnswerSource.Hit);
+                }
+
+                continue;
             }
 
             if (other.Sync >= sync)

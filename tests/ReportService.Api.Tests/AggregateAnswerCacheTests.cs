@@ -64,6 +64,73 @@ public sealed class AggregateAnswerCacheTests
     }
 
     [Fact]
+    public async Task A_request_at_a_newer_sync_brings_forward_the_answer_being_computed_instead_of_computing_it_again()
+    {
+        // Under writes every request may see a newer sync than the one a slow first computation started at; each
+        // computing again would run into the client's computation share (429) on a service that has just started.
+        var cache = new AggregateAnswerCache(100_000);
+        var release = new TaskCompletionSource();
+        var computed = 0;
+        var row = new AggregateRow(new Dictionary<Dimension, object?>(), 1, 0, 1, new decimal[ReportService.Api.Persistence.CellColumns.All.Count]);
+        async Task<ComputedAnswer> Slow(CancellationToken token)
+        {
+            Interlocked.Increment(ref computed);
+            await release.Task;
+            return new ComputedAnswer(new AggregateAnswer(new byte[10], "application/json; charset=utf-8"), [row]);
+        }
+
+        var forwardedFrom = new List<long>();
+        ComputedAnswer? Forward(long from, IReadOnlyList<AggregateRow> rows, AggregateAnswer answer)
+        {
+            lock (forwardedFrom)
+            {
+                forwardedFrom.Add(from);
+            }
+
+            return new ComputedAnswer(new AggregateAnswer(new byte[11], answer.ContentType), rows);
+        }
+
+        var first = cache.GetOrComputeAsync(3, "/q|json", Forward, Slow, CancellationToken.None);
+        var newer = Enumerable.Range(4, 3).Select(sync => cache.GetOrComputeAsync(sync, "/q|json", Forward, Slow, CancellationToken.None)).ToArray();
+        release.SetResult();
+        Assert.Equal(AnswerSource.Miss, (await first).Source);
+        var answers = await Task.WhenAll(newer);
+        Assert.Equal(1, computed);
+        Assert.All(answers, a => Assert.Equal(11, a.Answer.Body.Length));
+        Assert.All(forwardedFrom, from => Assert.Equal(3, from));
+        Assert.Equal(AnswerSource.Hit, (await cache.GetOrComputeAsync(6, "/q|json", Forward, Slow, CancellationToken.None)).Source);
+    }
+
+    [Fact]
+    public async Task When_the_computation_waited_for_is_refused_its_waiters_elect_one_new_computation()
+    {
+        // Each dashboard question is one client: had every waiter asked for a place of its own, the client's share
+        // would have answered all but one of them 429.
+        var cache = new AggregateAnswerCache(100_000);
+        var release = new TaskCompletionSource();
+        var attempts = 0;
+        async Task<ComputedAnswer> RefusedFirst(CancellationToken token)
+        {
+            if (Interlocked.Increment(ref attempts) == 1)
+            {
+                await release.Task;
+                throw new ComputationRefusedException(ComputationRefusal.Busy);
+            }
+
+            await Task.Delay(200, token);
+            return new ComputedAnswer(new AggregateAnswer(new byte[10], "application/json; charset=utf-8"), []);
+        }
+
+        var first = cache.GetOrComputeAsync(3, "/q|json", null, RefusedFirst, CancellationToken.None);
+        var waiters = Enumerable.Range(0, 4).Select(_ => cache.GetOrComputeAsync(3, "/q|json", null, RefusedFirst, CancellationToken.None)).ToArray();
+        release.SetResult();
+        await Assert.ThrowsAsync<ComputationRefusedException>(() => first);
+        var answers = await Task.WhenAll(waiters);
+        Assert.Equal(2, attempts);
+        Assert.All(answers, a => Assert.Equal(10, a.Answer.Body.Length));
+    }
+
+    [Fact]
     public async Task Off_when_the_capacity_is_zero()
     {
         var cache = new AggregateAnswerCache(0);

@@ -36,7 +36,9 @@ internal enum AnswerSource
 /// the sync's snapshot holds every write acknowledged before the request. An answer kept for an older sync is
 /// brought forward by the change-log rows of the syncs since (the feed holds them); when the feed no longer holds
 /// them (a reset, or the answer unused for longer than its history) the answer is recomputed. Concurrent requests
-/// for the same representation and sync bring it forward or compute it once (the others wait for that answer).
+/// for the same representation bring it forward or compute it once: the others wait for that answer, and one whose
+/// sync is newer brings it forward from there (under writes a slow first computation would otherwise be started
+/// again at every newer sync, and the client's computation share refuses those with 429).
 /// Bounded by bytes (least recently used first out); <c>Aggregates:AnswerCacheMegabytes</c> = 0 turns it off.
 /// Answers given without rows cannot be brought forward: kept for their sync only, dropped once a newer sync is seen.
 /// </para>
@@ -55,12 +57,15 @@ internal sealed class AggregateAnswerCache
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
     private readonly LinkedList<Entry> _recency = new();
-    private readonly ConcurrentDictionary<string, Task<AggregateAnswer>> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Flight> _inFlight = new(StringComparer.Ordinal);
     private long _newest;
     private long _bytes;
     private long _forwarded;
 
     private sealed record Entry(string Key, long Sync, AggregateAnswer Answer, IReadOnlyList<AggregateRow>? Rows, long Bytes);
+
+    /// <summary>The answer of a representation being brought forward or computed now, for sync <paramref name="Sync"/>.</summary>
+    private sealed record Flight(long Sync, Task<ComputedAnswer> Answer);
 
     public AggregateAnswerCache(IConfiguration configuration)
         : this(Math.Max(0, configuration.GetValue(CapacitySetting, DefaultMegabytes)) * 1024L * 1024L)
@@ -112,25 +117,62 @@ internal sealed class AggregateAnswerCache
             return (kept.Answer, AnswerSource.Hit);
         }
 
-        var key = sync.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n" + representation;
-        var mine = new TaskCompletionSource<AggregateAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var flight = _inFlight.GetOrAdd(key, mine.Task);
-        if (flight != mine.Task)
+        TaskCompletionSource<ComputedAnswer> mine;
+        Flight flight;
+        while (true)
         {
+            mine = new TaskCompletionSource<ComputedAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
+            flight = new Flight(sync, mine.Task);
+            var other = _inFlight.GetOrAdd(representation, flight);
+            if (other == flight)
+            {
+                break;
+            }
+
+            ComputedAnswer theirs;
             try
             {
-                return (await flight.WaitAsync(cancellationToken), AnswerSource.Miss);
+                theirs = await other.Answer.WaitAsync(cancellationToken);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is ComputationRefusedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                // The request computing it went away (its client disconnected): compute it here instead.
-                return ((await compute(cancellationToken)).Answer, AnswerSource.Miss);
+                // The budget refused that computation (another client's share, or no place in time), or its request went
+                // away: the requests that waited for it elect one new computation (the first to register it) and the
+                // others wait for that one, rather than all asking for a place at once (a client's share would answer
+                // all but one of its own dashboards 429).
+                _inFlight.TryRemove(new KeyValuePair<string, Flight>(representation, other));
+                kept = TryGet(representation);
+                if (kept is not null && kept.Sync >= sync)
+                {
+                    return (kept.Answer, AnswerSource.Hit);
+                }
+
+                continue;
             }
-            catch (ComputationRefusedException)
+
+            if (other.Sync >= sync)
             {
-                // The budget refused the other client's computation, not this request's: it asks for its own place.
-                return ((await compute(cancellationToken)).Answer, AnswerSource.Miss);
+                return (theirs.Answer, AnswerSource.Miss);
             }
+
+            if (TryGet(representation) is { } stored && stored.Sync >= sync)
+            {
+                return (stored.Answer, AnswerSource.Hit);
+            }
+
+            // Made for an older sync: brought forward from there by the changes since, as a kept answer would be.
+            if (theirs is { Exact: true, Rows: { } rows } && forward?.Invoke(other.Sync, rows, theirs.Answer) is { } brought)
+            {
+                Interlocked.Increment(ref _forwarded);
+                if (brought.Exact)
+                {
+                    Store(representation, sync, brought);
+                }
+
+                return (brought.Answer, AnswerSource.Forward);
+            }
+
+            return ((await compute(cancellationToken)).Answer, AnswerSource.Miss);
         }
 
         try
@@ -152,7 +194,7 @@ internal sealed class AggregateAnswerCache
                 Store(representation, sync, answer);
             }
 
-            mine.SetResult(answer.Answer);
+            mine.SetResult(answer);
             return (answer.Answer, source);
         }
         catch (OperationCanceledException)
@@ -168,7 +210,7 @@ internal sealed class AggregateAnswerCache
         }
         finally
         {
-            _inFlight.TryRemove(new KeyValuePair<string, Task<AggregateAnswer>>(key, mine.Task));
+            _inFlight.TryRemove(new KeyValuePair<string, Flight>(representation, flight));
         }
     }
 

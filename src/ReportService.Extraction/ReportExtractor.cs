@@ -49,6 +49,33 @@ public static class ReportExtractor
         return Extract(new SourceText(text), locate, divisions);
     }
 
+    /// <summary>Largest PDF read, in bytes: a text PDF of a report with its fonts embedded has 0.2-3 MB.</summary>
+    public const int MaxPdfBytes = 8 * 1024 * 1024;
+
+    /// <summary>Pages of a PDF read at most: a report runs to 5-15 pages.</summary>
+    public const int MaxPdfPages = 200;
+
+    /// <summary>
+    /// Extracts from a PDF's text layer: words with their positions are put back into lines, and ruled tables into
+    /// rows of cells (an empty cell stays empty, a label wrapped inside its cell comes back whole), then read as
+    /// text. Offsets and lines refer to that text; <see cref="CellSource.Pdf"/> gives the page and position.
+    /// </summary>
+    /// <exception cref="ArgumentException">The PDF is larger than <see cref="MaxPdfBytes"/>.</exception>
+    /// <exception cref="UnreadableDocumentException">Encrypted, damaged, no text layer, or past the page or text limits.</exception>
+    /// <param name="pdf">The PDF file's bytes.</param>
+    /// <param name="divisions">The division reference, to infer the agency's region from its name.</param>
+    public static ExtractionResult FromPdf(byte[] pdf, DivisionIndex? divisions = null)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        if (pdf.Length > MaxPdfBytes)
+        {
+            throw new ArgumentException($"The PDF has {pdf.Length} bytes; at most {MaxPdfBytes} are read.", nameof(pdf));
+        }
+
+        var (text, locate) = PdfText.Render(pdf);
+        return Extract(new SourceText(text), locate, divisions);
+    }
+
     private static readonly string[] Table4Header = ["总计", "尚未审结", "复议后起诉", "未经复议直接起诉", "其他结果", "结果纠正", "结果维持"];
 
     internal static ExtractionResult Extract(SourceText source, Func<CellSource, CellSource>? locate, DivisionIndex? divisions)

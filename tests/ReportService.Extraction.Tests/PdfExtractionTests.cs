@@ -105,4 +105,48 @@ public sealed class PdfExtractionTests
         Assert.InRange(box.Bottom, 706, 711);
         Assert.InRange(box.Top, 711, 722);
     }
+
+    /// <summary>
+    /// Office suites draw a table's borders as stroked lines (chromium as thin filled rectangles, which the
+    /// printed tests cover): a frame stroked as a rectangle and inner stroked lines, with an empty cell, comes back as tab-separated rows with the
+    /// empty cell kept, in reading order, under the paragraph above it.
+    /// </summary>
+    [Fact]
+    public void A_table_ruled_with_stroked_lines_comes_back_as_rows_with_empty_cells()
+    {
+        var builder = new UglyToad.PdfPig.Writer.PdfDocumentBuilder();
+        var font = builder.AddStandard14Font(UglyToad.PdfPig.Fonts.Standard14Fonts.Standard14Font.Helvetica);
+        var page = builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
+        page.AddText("Heading", 12, new UglyToad.PdfPig.Core.PdfPoint(50, 760), font);
+        double[] xs = [50, 150, 200, 250, 300];
+        double[] ys = [700, 680, 660];
+        // The frame as one stroked rectangle, the inner rulings as stroked lines.
+        page.DrawRectangle(new(xs[0], ys[^1]), xs[^1] - xs[0], ys[0] - ys[^1], 0.5, false);
+        foreach (var x in xs[1..^1])
+        {
+            page.DrawLine(new(x, ys[^1]), new(x, ys[0]), 0.5);
+        }
+
+        page.DrawLine(new(xs[0], ys[1]), new(xs[^1], ys[1]), 0.5);
+
+        string?[][] cells = [["A", "1", null, "3"], ["B", "4", "5", "6"]];
+        for (var r = 0; r < cells.Length; r++)
+        {
+            for (var c = 0; c < cells[r].Length; c++)
+            {
+                if (cells[r][c] is { } text)
+                {
+                    page.AddText(text, 10, new UglyToad.PdfPig.Core.PdfPoint(xs[c] + 5, ys[r + 1] + 6), font);
+                }
+            }
+        }
+
+        var (rendered, locate) = PdfText.Render(builder.Build());
+
+        Assert.Equal("Heading\nA\t1\t\t3\nB\t4\t5\t6\n", rendered);
+        var five = rendered.IndexOf('5', StringComparison.Ordinal);
+        var box = locate(new CellSource(five, 1, 3, 5, "5", "B\t4\t5\t6")).Pdf!;
+        Assert.Equal(1, box.Page);
+        Assert.InRange(box.Left, 204, 206);
+    }
 }

@@ -103,6 +103,7 @@ public static class ReportExtractor
             {
                 var rows = TableReader.ReadRows(source, table2, from2, t2End, _ => null);
                 Collect(source, rows, cells, warnings);
+                ProcurementInTenThousands(source, cells, from2);
             }
             else
             {
@@ -143,6 +144,33 @@ public static class ReportExtractor
             DocumentReader.Text(source),
             cells,
             warnings);
+    }
+
+    private const string ProcurementAmount = "/activeDisclosure/procurement/amountYuan";
+
+    /// <summary>
+    /// The 2019 form asks for 采购总金额 in 元, but pages print the header "采购总金额(万元)" (or "单位：万元") and the
+    /// number in 万元: a number without a unit of its own under such a header is converted, and says so.
+    /// </summary>
+    private static void ProcurementInTenThousands(SourceText source, List<ExtractedCell> cells, int tableStart)
+    {
+        var index = cells.FindIndex(c => c.Pointer == ProcurementAmount);
+        if (index < 0 || cells[index] is not { Value: { } value, Source: { } cellSource } cell ||
+            cell.Status is not (ExtractionStatus.Read or ExtractionStatus.Inferred) ||
+            SourceText.NormalizeString(cellSource.Text).EndsWith('元'))
+        {
+            return;
+        }
+
+        var header = source.FindLast("采购总金额", tableStart, cellSource.Start);
+        if (header is { } h && source.Find("万元", h.End, cellSource.Start) is not null)
+        {
+            cells[index] = cell with
+            {
+                Value = value * 10_000m,
+                Note = "the header prints the amount in 万元: converted to 元, as the 2019 form asks",
+            };
+        }
     }
 
     private static IEnumerable<ExtractedCell> Table4(SourceText source, int? start, int end, List<string> warnings)

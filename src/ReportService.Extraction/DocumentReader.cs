@@ -13,10 +13,13 @@ internal static partial class DocumentReader
     {
         foreach (var pattern in (Regex[])[TitleYear(), PeriodYear()])
         {
-            var match = pattern.Match(source.Text);
-            if (match.Success && int.TryParse(match.Groups["y"].ValueSpan, CultureInfo.InvariantCulture, out var year) && year is >= 2000 and <= 2100)
+            foreach (Match match in pattern.Matches(source.Text))
             {
-                return new(year, ExtractionStatus.Read, source.SourceOf(match.Groups["y"].Index, 4));
+                if (int.TryParse(match.Groups["y"].ValueSpan, CultureInfo.InvariantCulture, out var year) && year is >= 2000 and <= 2100 &&
+                    !NamedInASentence(source.Text, match.Index))
+                {
+                    return new(year, ExtractionStatus.Read, source.SourceOf(match.Groups["y"].Index, 4));
+                }
             }
         }
 
@@ -36,6 +39,22 @@ internal static partial class DocumentReader
         }
 
         return new(null, ExtractionStatus.Missing, null, "no report year found");
+    }
+
+    /// <summary>
+    /// True when a title stands in 《》 inside a sentence ("公开发布《…2021年政府信息公开工作年度报告》"): that names another
+    /// report (usually last year's), not this one, whose title stands on a line of its own.
+    /// </summary>
+    private static bool NamedInASentence(string text, int index)
+    {
+        var lineStart = text.LastIndexOf('\n', Math.Max(0, index - 1)) + 1;
+        var open = text.LastIndexOf('《', index, index - lineStart + 1 > 0 ? index - lineStart + 1 : 0);
+        if (open < 0 || text.IndexOf('》', open, index - open) >= 0)
+        {
+            return false;
+        }
+
+        return !string.IsNullOrWhiteSpace(text[lineStart..open]);
     }
 
     /// <summary>The agency's name as printed before the year in the title (《X2023年政府信息公开工作年度报告》, or a title line).</summary>

@@ -30,6 +30,57 @@ public sealed record CellSource(int Start, int Length, int Line, int Column, str
 {
     /// <summary>For HTML input: the table (0-based, in document order), row and cell it came from.</summary>
     public HtmlCellPosition? Html { get; init; }
+
+    /// <summary>For PDF input: the page and the box the characters were printed in.</summary>
+    public PdfPosition? Pdf { get; init; }
+}
+
+/// <summary>
+/// Where characters stand in a PDF: the page (1-based) and their box in points, in the PDF's own coordinates
+/// (origin at the page's lower left corner, y upwards).
+/// </summary>
+public sealed record PdfPosition(int Page, double Left, double Bottom, double Right, double Top);
+
+/// <summary>Why a document could not be read at all.</summary>
+public enum UnreadableReason
+{
+    /// <summary>The PDF is protected by a password.</summary>
+    Encrypted,
+
+    /// <summary>The bytes are not a readable PDF (truncated, corrupted, another kind of file).</summary>
+    Damaged,
+
+    /// <summary>The PDF holds no text, only images (a scan): reading it would take OCR.</summary>
+    NoText,
+
+    /// <summary>More pages than are read.</summary>
+    TooManyPages,
+
+    /// <summary>More text than is read.</summary>
+    TooLarge,
+}
+
+/// <summary>A document that cannot be read at all, with the reason in English for the caller.</summary>
+public sealed class UnreadableDocumentException : Exception
+{
+    public UnreadableDocumentException(UnreadableReason reason, string message, Exception? inner = null)
+        : base(message, inner) => Reason = reason;
+
+    public UnreadableDocumentException()
+    {
+    }
+
+    public UnreadableDocumentException(string message)
+        : base(message)
+    {
+    }
+
+    public UnreadableDocumentException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public UnreadableReason Reason { get; }
 }
 
 /// <summary>A cell of an HTML table: table, row and cell index, all 0-based in document order.</summary>

@@ -49,6 +49,33 @@ public static class ReportExtractor
         return Extract(new SourceText(text), locate, divisions);
     }
 
+    /// <summary>Largest PDF read, in bytes: a text PDF of a report with its fonts embedded has 0.2-3 MB.</summary>
+    public const int MaxPdfBytes = 8 * 1024 * 1024;
+
+    /// <summary>Pages of a PDF read at most: a report runs to 5-15 pages.</summary>
+    public const int MaxPdfPages = 200;
+
+    /// <summary>
+    /// Extracts from a PDF's text layer: words with their positions are put back into lines, and ruled tables into
+    /// rows of cells (an empty cell stays empty, a label wrapped inside its cell comes back whole), then read as
+    /// text. Offsets and lines refer to that text; <see cref="CellSource.Pdf"/> gives the page and position.
+    /// </summary>
+    /// <exception cref="ArgumentException">The PDF is larger than <see cref="MaxPdfBytes"/>.</exception>
+    /// <exception cref="UnreadableDocumentException">Encrypted, damaged, no text layer, or past the page or text limits.</exception>
+    /// <param name="pdf">The PDF file's bytes.</param>
+    /// <param name="divisions">The division reference, to infer the agency's region from its name.</param>
+    public static ExtractionResult FromPdf(byte[] pdf, DivisionIndex? divisions = null)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        if (pdf.Length > MaxPdfBytes)
+        {
+            throw new ArgumentException($"The PDF has {pdf.Length} bytes; at most {MaxPdfBytes} are read.", nameof(pdf));
+        }
+
+        var (text, locate) = PdfText.Render(pdf);
+        return Extract(new SourceText(text), locate, divisions);
+    }
+
     private static readonly string[] Table4Header = ["总计", "尚未审结", "复议后起诉", "未经复议直接起诉", "其他结果", "结果纠正", "结果维持"];
 
     internal static ExtractionResult Extract(SourceText source, Func<CellSource, CellSource>? locate, DivisionIndex? divisions)
@@ -76,6 +103,7 @@ public static class ReportExtractor
             {
                 var rows = TableReader.ReadRows(source, table2, from2, t2End, _ => null);
                 Collect(source, rows, cells, warnings);
+                ProcurementInTenThousands(source, cells, from2);
             }
             else
             {
@@ -116,6 +144,33 @@ public static class ReportExtractor
             DocumentReader.Text(source),
             cells,
             warnings);
+    }
+
+    private const string ProcurementAmount = "/activeDisclosure/procurement/amountYuan";
+
+    /// <summary>
+    /// The 2019 form asks for 采购总金额 in 元, but pages print the header "采购总金额(万元)" (or "单位：万元") and the
+    /// number in 万元: a number without a unit of its own under such a header is converted, and says so.
+    /// </summary>
+    private static void ProcurementInTenThousands(SourceText source, List<ExtractedCell> cells, int tableStart)
+    {
+        var index = cells.FindIndex(c => c.Pointer == ProcurementAmount);
+        if (index < 0 || cells[index] is not { Value: { } value, Source: { } cellSource } cell ||
+            cell.Status is not (ExtractionStatus.Read or ExtractionStatus.Inferred) ||
+            SourceText.NormalizeString(cellSource.Text).EndsWith('元'))
+        {
+            return;
+        }
+
+        var header = source.FindLast("采购总金额", tableStart, cellSource.Start);
+        if (header is { } h && source.Find("万元", h.End, cellSource.Start) is not null)
+        {
+            cells[index] = cell with
+            {
+                Value = value * 10_000m,
+                Note = "the header prints the amount in 万元: converted to 元, as the 2019 form asks",
+            };
+        }
     }
 
     private static IEnumerable<ExtractedCell> Table4(SourceText source, int? start, int end, List<string> warnings)

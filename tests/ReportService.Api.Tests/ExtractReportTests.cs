@@ -57,6 +57,44 @@ public sealed class ExtractReportTests(ServiceFactory factory) : IClassFixture<S
         Assert.Contains(answer["cells"]!.AsArray(), c => c!["source"]?["html"]?["table"] is not null);
     }
 
+    [Fact]
+    public async Task A_published_pdf_is_read_with_the_page_and_position_of_every_number()
+    {
+        var pdf = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Extraction", "d16_shanghai_office_2019.pdf"));
+        var response = await _client.PostAsync("/v1/reports/extract", Pdf(pdf));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.ReadObjectAsync();
+
+        Assert.Equal("2019", (string)answer["report"]!["format"]!);
+        Assert.Equal(13, (int)answer["report"]!["activeDisclosure"]!["regulations"]!["created"]!);
+        var read = answer["cells"]!.AsArray().Where(c => (string)c!["status"]! == "read").ToList();
+        Assert.NotEmpty(read);
+        Assert.All(read, c => Assert.InRange((int)c!["source"]!["pdf"]!["page"]!, 1, 5));
+    }
+
+    [Theory]
+    [InlineData("encrypted.pdf", "encrypted")]
+    [InlineData("no-text.pdf", "noText")]
+    [InlineData(null, "damaged")]
+    public async Task A_pdf_that_cannot_be_read_is_a_problem_that_says_why(string? file, string reason)
+    {
+        var bytes = file is null ? "%PDF-1.7\n这不是一个PDF文件"u8.ToArray() : await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Extraction", file));
+        var problem = await (await _client.PostAsync("/v1/reports/extract", Pdf(bytes))).AssertProblemAsync(422);
+        Assert.Equal(reason, (string)problem["reason"]!);
+        Assert.Contains("PDF", (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pdf_over_the_size_limit_is_refused()
+    {
+        await (await _client.PostAsync("/v1/reports/extract", Pdf(new byte[8 * 1024 * 1024 + 1]))).AssertProblemAsync(413);
+    }
+
+    private static ByteArrayContent Pdf(byte[] bytes) => new(bytes)
+    {
+        Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf") },
+    };
+
     [Theory]
     [InlineData("Lorem ipsum dolor sit amet. 天气晴朗。", "text/plain", 422)]
     [InlineData("{\"format\":\"2021\"}", "application/json", 415)]

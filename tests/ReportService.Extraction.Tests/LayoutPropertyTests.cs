@@ -154,7 +154,7 @@ public sealed class LayoutPropertyTests(ITestOutputHelper output)
         Assert.True(exact > total / 2, $"{exact} of {total} table-3/4 cells settled");
     }
 
-    private static void Change(JsonObject report, Random random)
+    internal static void Change(JsonObject report, Random random)
     {
         var pointers = Comparison.Pointers(report["format"]!.GetValue<string>()).Where(p => !p.StartsWith("/activeDisclosure", StringComparison.Ordinal)).ToList();
         var pointer = pointers[random.Next(pointers.Count)];
@@ -162,7 +162,7 @@ public sealed class LayoutPropertyTests(ITestOutputHelper output)
         parent[key] = parent[key]!.GetValue<int>() + random.Next(1, 30);
     }
 
-    private static string Blank(JsonObject report, Random random)
+    internal static string Blank(JsonObject report, Random random)
     {
         var pointers = Comparison.Pointers(report["format"]!.GetValue<string>()).ToList();
         var pointer = pointers[random.Next(pointers.Count)];

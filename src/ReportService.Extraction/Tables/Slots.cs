@@ -158,7 +158,7 @@ internal static partial class SlotReader
             // The first piece after a label may still hold the rest of the label ("(区分处理的,…)"): skip to
             // the first character a cell can start with.
             var skip = 0;
-            while (skip < piece.Length && !CanStartCell(piece[skip]))
+            while (skip < piece.Length && !CanStartCell(piece, skip))
             {
                 skip++;
             }
@@ -215,7 +215,9 @@ internal static partial class SlotReader
         return true;
     }
 
-    private static bool CanStartCell(char c) => char.IsAsciiDigit(c) || c is '/' or '-' or '—' or '+' or '–';
+    private static bool CanStartCell(ReadOnlySpan<char> piece, int index) =>
+        piece[index] is var c && (char.IsAsciiDigit(c) || c is '/' or '-' or '—' or '+' or '–' ||
+        (c is '增' or '减' && index + 1 < piece.Length && char.IsAsciiDigit(piece[index + 1])));
 
     /// <summary>A number, a placeholder for an empty cell, or null for text (including markdown rules).</summary>
     internal static Slot? Classify(string token, int start)
@@ -236,7 +238,16 @@ internal static partial class SlotReader
         decimal? value = plain.Length <= 20
             ? decimal.Parse(plain, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture)
             : null;
-        var digitsOffset = number.Length - number.TrimStart('+', '-').Length;
+
+        // 本年增/减 printed in words: "减4" is -4, "增4" is 4.
+        var word = match.Groups["word"].Value;
+        if (word.Length > 0 && number[0] is '+' or '-')
+        {
+            return null;
+        }
+
+        value = word.StartsWith('减') ? -value : value;
+        var digitsOffset = word.Length + number.Length - number.TrimStart('+', '-').Length;
         var unit = match.Groups["unit"].Value;
         if (unit == "万元")
         {
@@ -252,7 +263,7 @@ internal static partial class SlotReader
         };
     }
 
-    [GeneratedRegex(@"^(?<n>[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?<unit>万元|元|件|个|项|条|宗|次)?$")]
+    [GeneratedRegex(@"^(?<word>增加|减少|增|减)?(?<n>[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?<unit>万元|元|件|个|项|条|宗|次)?$")]
     private static partial Regex Number();
 
     [GeneratedRegex(@"^[/\\\-—–_]{1,3}$|^无$")]

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -63,16 +64,19 @@ public sealed class ExtractReportResponse
     public string? Problem { get; init; }
 }
 
-/// <summary>Reads its body (text or HTML) itself, with a size limit, so its request DTO is the query only.</summary>
+/// <summary>Reads its body (text, HTML or PDF) itself, with a size limit, so its request DTO is the query only.</summary>
 internal sealed class ExtractReportEndpoint(DivisionIndex divisions, ReportValidator validator)
     : Endpoint<ExtractReportRequest, Results<Ok<ExtractReportResponse>, ProblemHttpResult>>
 {
     public const string Route = "/extract";
 
-    /// <summary>The bytes of a document: ReportExtractor.MaxLength characters of CJK text in UTF-8, and room for HTML markup.</summary>
-    public const long MaxBodyBytes = 8L * 1024 * 1024;
+    /// <summary>
+    /// The bytes of a document: ReportExtractor.MaxLength characters of CJK text in UTF-8, and room for HTML markup;
+    /// as much as a PDF may have (ReportExtractor.MaxPdfBytes).
+    /// </summary>
+    public const long MaxBodyBytes = ReportExtractor.MaxPdfBytes;
 
-    public static readonly string[] AcceptedMediaTypes = ["text/plain", "text/html"];
+    public static readonly string[] AcceptedMediaTypes = ["text/plain", "text/html", "application/pdf"];
 
     public override void Configure()
     {
@@ -89,10 +93,12 @@ internal sealed class ExtractReportEndpoint(DivisionIndex divisions, ReportValid
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
         Summary(s =>
         {
-            s.Summary = "Read a published report (text or HTML page) back as data";
-            s.Description = "The published 政府信息公开工作年度报告 as plain text (e.g. copied from a PDF) or as its web page: answers the report JSON " +
-                "draft, the status and source (offsets, line, printed text; table/row/cell for HTML) of every cell, and the statutory rules run " +
-                "on the draft. Nothing is stored: submit the draft (checked by a person where needsReview) with POST /v1/reports.";
+            s.Summary = "Read a published report (text, HTML page or PDF) back as data";
+            s.Description = "The published 政府信息公开工作年度报告 as plain text (e.g. copied from a PDF), as its web page, or as the PDF itself " +
+                "(with a text layer: scans are not read): answers the report JSON draft, the status and source (offsets, line, printed text; " +
+                "table/row/cell for HTML; page and box in points for PDF) of every cell, and the statutory rules run on the draft. Nothing is " +
+                "stored: submit the draft (checked by a person where needsReview) with POST /v1/reports. Limits: 8 MiB, 2,000,000 characters, " +
+                $"{ReportExtractor.MaxPdfPages} PDF pages; an encrypted, damaged or image-only PDF is a 422 that says which.";
         });
     }
 
@@ -103,7 +109,7 @@ internal sealed class ExtractReportEndpoint(DivisionIndex divisions, ReportValid
         if (!AcceptedMediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
         {
             return TypedResults.Problem(title: "Unsupported media type",
-                detail: "Send the published report as text/plain or text/html (UTF-8); " + (mediaType.Length == 0 ? "the request has no Content-Type." : $"{mediaType} is neither."),
+                detail: "Send the published report as text/plain or text/html (UTF-8), or application/pdf; " + (mediaType.Length == 0 ? "the request has no Content-Type." : $"{mediaType} is none of them."),
                 statusCode: StatusCodes.Status415UnsupportedMediaType,
                 extensions: new Dictionary<string, object?> { ["accepted"] = AcceptedMediaTypes });
         }
@@ -113,30 +119,60 @@ internal sealed class ExtractReportEndpoint(DivisionIndex divisions, ReportValid
             return TooLarge();
         }
 
-        string document;
+        byte[] body;
         try
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, ct);
-            document = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            body = buffer.ToArray();
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return TooLarge();
         }
-        catch (DecoderFallbackException)
-        {
-            return TypedResults.Problem(title: "The body is not UTF-8", detail: "Send the document as UTF-8 text.", statusCode: StatusCodes.Status400BadRequest);
-        }
 
-        if (document.Length > ReportExtractor.MaxLength)
+        if (body.Length > MaxBodyBytes)
         {
             return TooLarge();
         }
 
-        var result = mediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase)
-            ? ReportExtractor.FromHtml(document, divisions)
-            : ReportExtractor.FromText(document, divisions);
+        ExtractionResult result;
+        if (mediaType.Equals("application/pdf", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                result = ReportExtractor.FromPdf(body, divisions);
+            }
+            catch (UnreadableDocumentException ex)
+            {
+                return ex.Reason is UnreadableReason.TooManyPages or UnreadableReason.TooLarge
+                    ? TypedResults.Problem(title: "Request body too large", detail: ex.Message, statusCode: StatusCodes.Status413PayloadTooLarge)
+                    : TypedResults.Problem(title: "The PDF cannot be read", detail: ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity,
+                        extensions: new Dictionary<string, object?> { ["reason"] = JsonNamingPolicy.CamelCase.ConvertName(ex.Reason.ToString()) });
+            }
+        }
+        else
+        {
+            string document;
+            try
+            {
+                document = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(body);
+            }
+            catch (DecoderFallbackException)
+            {
+                return TypedResults.Problem(title: "The body is not UTF-8", detail: "Send the document as UTF-8 text.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            if (document.Length > ReportExtractor.MaxLength)
+            {
+                return TooLarge();
+            }
+
+            result = mediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase)
+                ? ReportExtractor.FromHtml(document, divisions)
+                : ReportExtractor.FromText(document, divisions);
+        }
+
         if (!result.Recognized)
         {
             return TypedResults.Problem(title: "Not a report",

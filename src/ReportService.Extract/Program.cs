@@ -1,0 +1,3 @@
+using ReportService.Extract;
+
+return await ExtractCommand.RunAsync(args, Console.Out, Console.Error);

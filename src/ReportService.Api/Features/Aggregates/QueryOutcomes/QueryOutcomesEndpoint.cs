@@ -25,7 +25,7 @@ internal sealed class QueryOutcomesEndpoint(ReportsDbContext db, RegionDirectory
             s.Summary = "Outcomes of requests as tidy rows for charts";
             s.Description = "The same filters and groups as /v1/aggregates; one row per group and outcome category (the leaf rows of " +
                 "三、本年度办理结果 and the subtotals of （三）–（六）) with its label, value for the chosen applicant column " +
-                "(default total) and share of （七）总计. Answers text/csv with Accept: text/csv.";
+                "(default total) and share of （七）总计. reviewStatus=approved counts only approved reports. Answers text/csv with Accept: text/csv.";
         });
     }
 

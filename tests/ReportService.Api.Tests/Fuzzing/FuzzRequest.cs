@@ -23,6 +23,8 @@ public sealed record FuzzRequest(
         ("POST", "/v1/reports") => WriteKind.Submit,
         ("POST", "/v1/reports/batch") => WriteKind.Batch,
         ("PUT", _) when Path.StartsWith("/v1/reports/", StringComparison.Ordinal) => WriteKind.Correct,
+        ("POST", _) when Path.StartsWith("/v1/reports/", StringComparison.Ordinal) && Path.EndsWith("/reviews", StringComparison.Ordinal) => WriteKind.Review,
+        ("PUT" or "DELETE", _) when Path.StartsWith("/v1/period-locks/", StringComparison.Ordinal) => WriteKind.Lock,
         _ => WriteKind.None,
     };
 
@@ -75,6 +77,12 @@ public enum WriteKind
     Submit,
     Correct,
     Batch,
+
+    /// <summary>A review: one review event and its audit event.</summary>
+    Review,
+
+    /// <summary>A period lock set or removed: one event in the lock history.</summary>
+    Lock,
 }
 
 /// <summary>What an Authorization header carries. Tokens are minted when the request is sent.</summary>
@@ -92,4 +100,10 @@ public enum TokenKind
     ValidWriter,
     /// <summary>reports:write for one credit code only: most writes are refused per agency.</summary>
     NarrowWriter,
+
+    /// <summary>reports:review (and reports:read) for every region: reaches the reviews.</summary>
+    Reviewer,
+
+    /// <summary>periods:lock: reaches the period locks.</summary>
+    Administrator,
 }

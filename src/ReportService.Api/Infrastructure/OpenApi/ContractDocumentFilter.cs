@@ -16,6 +16,8 @@ internal sealed class ContractDocumentFilter(ContractExamples examples) : IDocum
             "Every write is checked against every statutory rule first.",
         ["Aggregates"] = "Sums of the accepted reports by region, year, level and kind, in the report's own shapes or as tidy rows for charts.",
         ["Completeness"] = "Who must report, who has, on time or late, and who has not: the expected reporters per region, year and scope.",
+        ["Period locks"] = "The reporting calendar: per report year, the day after which a correction needs a reviewer to return the report first. " +
+            "For administrators (scope periods:lock); stored in the database, so every replica applies a change at once.",
         ["Regions"] = "The division reference (2023 codes): the regions an agency can belong to.",
         ["Rules"] = "The catalogue of statutory rules with their stable ids.",
         ["Health"] = "Probes for orchestrators: liveness and readiness.",

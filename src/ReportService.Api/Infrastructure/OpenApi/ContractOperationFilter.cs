@@ -96,6 +96,10 @@ internal sealed class ContractOperationFilter : IOperationFilter
         {
             _ when policies.Contains(Security.Policies.Write) =>
                 (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `reports:write` that grants the report's agency."),
+            _ when policies.Contains(Security.Policies.Review) =>
+                (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `reports:review` whose `region_prefixes` cover the report's region."),
+            _ when policies.Contains(Security.Policies.LockPeriods) =>
+                (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `periods:lock` (administrators; not limited to regions)."),
             _ when policies.Contains(Security.Policies.ReadReports) =>
                 (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `reports:read` (unless the service is configured with public reports)."),
             _ => (new List<OpenApiSecurityRequirement> { new(), bearer }, "Public data: no token needed (unless the service is configured to require `reports:read`)."),
@@ -122,6 +126,11 @@ internal sealed class ContractOperationFilter : IOperationFilter
             {
                 parameter.Description = description;
             }
+
+            if (note.ParameterExamples.TryGetValue(parameter.Name!, out var example))
+            {
+                parameter.Example = JsonValue.Create(example);
+            }
         }
 
         var headers = note.Localized ? note.RequestHeaders.Append(AcceptLanguage) : note.RequestHeaders;
@@ -147,6 +156,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
         "kind" => context.SchemaGenerator.GenerateSchema(typeof(AgencyKind), context.SchemaRepository),
         "scope" => context.SchemaGenerator.GenerateSchema(typeof(ReportScope), context.SchemaRepository),
         "applicant" => StringEnum(Table3.Columns.Select(c => c.Key)),
+        "reviewStatus" => StringEnum([Persistence.ReviewStatuses.Approved]),
         "groupBy" => new OpenApiSchema
         {
             Type = JsonSchemaType.Array,
@@ -180,6 +190,11 @@ internal sealed class ContractOperationFilter : IOperationFilter
                     Description = "One report JSON per line.",
                 },
             };
+        }
+
+        if (note.RequestExample is { } example && body.Content.TryGetValue("application/json", out var exampleJson) && exampleJson is OpenApiMediaType exampleMedia)
+        {
+            exampleMedia.Example = JsonNode.Parse(example);
         }
 
         if (note.ReportExample && body.Content.TryGetValue("application/json", out var json) && json is OpenApiMediaType media)
@@ -224,6 +239,12 @@ internal sealed class ContractOperationFilter : IOperationFilter
                         ["seed004"] = new OpenApiExampleReference(ContractExamples.RuleViolationsExampleId, context.Document),
                     };
                 }
+            }
+
+            if (note.ResponseExamples.TryGetValue(status, out var example)
+                && response.Content?.Values.OfType<OpenApiMediaType>().FirstOrDefault() is { } exampleMedia)
+            {
+                exampleMedia.Example = JsonNode.Parse(example);
             }
 
             if (response.Content?.TryGetValue("text/csv", out var csv) == true && csv is OpenApiMediaType csvMedia)
@@ -291,7 +312,13 @@ internal sealed class ContractOperationFilter : IOperationFilter
                         ["comment"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
                     },
                 },
-                ("lockedAfter", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = "The last day (UTC+8) on which the year's reports could be corrected freely (type period-locked)." })),
+                ("lockedAfter", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = "The last day (UTC+8) on which the year's reports could be corrected freely (type period-locked)." }),
+                ("lockSource", new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Enum = [JsonValue.Create("database"), JsonValue.Create("configuration")],
+                    Description = "Where the period lock comes from (type period-locked): database (PUT /v1/period-locks/{year}, wins for its year) or configuration.",
+                })),
             StatusCodes.Status409Conflict => Problem(DuplicateReportProblem,
                 "The problem of a second report for an agency, year and scope that already has one.",
                 required: true,

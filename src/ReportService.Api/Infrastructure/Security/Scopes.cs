@@ -9,6 +9,9 @@ internal static class Scopes
     /// <summary>A supervising office: may review (approve, return) reports of its region prefixes.</summary>
     public const string Review = "reports:review";
 
+    /// <summary>An administrator of the reporting calendar: may set and remove period locks (every year, not region-scoped).</summary>
+    public const string LockPeriods = "periods:lock";
+
     /// <summary>Credit codes of the agencies whose reports the token may write (a JSON array, or space-separated).</summary>
     public const string CreditCodesClaim = "credit_codes";
 
@@ -26,6 +29,9 @@ internal static class Policies
 
     /// <summary>Needs <see cref="Scopes.Review"/>; the report's region is checked against the token's region prefixes.</summary>
     public const string Review = "review";
+
+    /// <summary>Needs <see cref="Scopes.LockPeriods"/>: period locks, read and changed (ADR 16).</summary>
+    public const string LockPeriods = "lock-periods";
 
     /// <summary>Report bodies: <see cref="Scopes.Read"/> unless <c>Auth:PublicReports</c>.</summary>
     public const string ReadReports = "read-reports";

@@ -77,7 +77,7 @@ internal static class OperationNotes
             [StatusCodes.Status503ServiceUnavailable] = "The database is unreachable, or (type `computations-busy`) every place for aggregate computations is taken: " +
                 "retry after Retry-After. Answers already computed are served meanwhile.",
         },
-        ParameterExamples = new Dictionary<string, string> { ["reviewStatus"] = "approved", ["region"] = "14", ["year"] = "2023" },
+        ParameterExamples = new Dictionary<string, string> { ["reviewStatus"] = "approved", ["region"] = "14" },
     };
 
     private const string PeriodLockExample =

@@ -141,12 +141,42 @@ public sealed class ApprovedAggregatesTests(ServiceFactory first) : IClassFixtur
         await ReviewAsync(reviewers[0], ids[3], 1, "returned");
         await AssertApprovedAsync(clients, approved.Values, "report 0 approved again, report 3 returned while pending");
 
+        // The migration's backfill, run again over this state, rebuilds approved_rollups as the reviews kept it (how to
+        // rebuild it after a hand change, docs/operations.md).
+        Assert.Equal(await ApprovedRollupsAsync(rebuild: false), await ApprovedRollupsAsync(rebuild: true));
+
         // Every report is counted without the filter, report 1 with its correction.
         var all = (await (await clients[1].GetAsync("/v1/aggregates?" + Query)).ReadObjectAsync())["groups"]!.AsArray();
         Assert.Equal(5, all.Sum(g => (int)g!["reportCount"]!));
         Assert.Equal(
             reports.Where((_, i) => i != 1).Append(corrected).Where(r => County(r) == "141122").Sum(r => N(r.Get("/requests/received/total")!)),
             N(all.Single(g => (string)g!["key"]!["county"]! == "141122")!.Get("/requests/received/total")!));
+    }
+
+    /// <summary>
+    /// The non-empty logical rows of approved_rollups (shards summed) as text; with <paramref name="rebuild"/>, after
+    /// emptying it and running the backfill of its migration, in a transaction rolled back afterwards.
+    /// </summary>
+    private async Task<string> ApprovedRollupsAsync(bool rebuild)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(first.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (rebuild)
+        {
+            var script = ReportService.Api.Persistence.Migrations.MigrationScripts.Read("20261206000000_ApprovedRollups.sql");
+            await using var backfill = new Npgsql.NpgsqlCommand("DELETE FROM approved_rollups; " + script[script.IndexOf("DO $$", StringComparison.Ordinal)..], connection, transaction);
+            await backfill.ExecuteNonQueryAsync();
+        }
+
+        var sums = string.Join(", ", ReportService.Api.Persistence.CellColumns.All.Select(c => $"trim_scale(sum({c.Name}))"));
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') FROM (SELECT grain, region_code, year, level, kind, scope, format, sum(report_count), " + sums +
+            " FROM approved_rollups GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(report_count) <> 0) t", connection, transaction);
+        var text = (string)(await command.ExecuteScalarAsync())!;
+        await transaction.RollbackAsync();
+        Assert.NotEqual("", text);
+        return text;
     }
 
     [Fact]

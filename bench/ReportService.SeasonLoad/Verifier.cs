@@ -42,7 +42,7 @@ internal static class Verifier
                 return 2;
             }
 
-            var expected = AggregateCsv.Aggregates(filter, await ExpectedRowsAsync(connection, filter), regions);
+            var expected = AggregateCsv.Aggregates(filter, await ExpectedRowsAsync(connection, filter), regions, ReportService.Statutory.Rules.MessageLanguage.Chinese);
             foreach (var url in urls)
             {
                 using var message = new HttpRequestMessage(HttpMethod.Get, new Uri(url, question.Path));

@@ -4,7 +4,8 @@
 # service at BASE_URL. Each smoke submits the reports clients/fixtures.mjs writes for its own township and
 # expects that township to hold no other reports (a fresh database, as scripts/contract-check gives it).
 #
-#   BASE_URL=http://127.0.0.1:8080 TOKEN=$(scripts/mint-token --scope "reports:write reports:read" --region "*") clients/typescript-smoke/run.sh
+#   BASE_URL=http://127.0.0.1:8080 TOKEN=$(scripts/mint-token --scope "reports:write reports:read" --region "*") \
+#     REVIEW_TOKEN=$(scripts/mint-token --scope "reports:review" --region "*") clients/typescript-smoke/run.sh
 #
 # NPM_CI=0 skips `npm ci` and BUILT=1 skips build.sh when the caller has just done them (scripts/contract-check).
 # DIRECT_URL, when BASE_URL is a validating proxy, is the service itself for the anonymous requests.
@@ -15,7 +16,8 @@ cd "$here"
 
 : "${BASE_URL:?set BASE_URL to the running service, e.g. BASE_URL=http://127.0.0.1:8080}"
 : "${TOKEN:?set TOKEN to a bearer token with reports:write and reports:read (scripts/mint-token)}"
-export BASE_URL TOKEN
+: "${REVIEW_TOKEN:?set REVIEW_TOKEN to a bearer token with reports:review (scripts/mint-token)}"
+export BASE_URL TOKEN REVIEW_TOKEN
 
 if [ "${NPM_CI:-1}" != 0 ]; then
   npm ci --no-audit --no-fund --loglevel=error

@@ -64,6 +64,7 @@ builder.Services.AddSingleton<AggregateAnswerCache>();
 builder.Services.AddSingleton<ComputationBudget>();
 builder.Services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section);
 builder.Services.AddSingleton<ReviewLocks>();
+builder.Services.AddSingleton<ReportService.Api.Features.PeriodLocks.PeriodLockStore>();
 builder.Services.AddSingleton<ExpectedReporters>();
 builder.Services.AddSingleton<SubmissionWriter>();
 builder.Services.AddHostedService(services => services.GetRequiredService<SubmissionWriter>());

@@ -21,11 +21,12 @@ namespace ReportService.Api.Tests;
 
 /// <summary>
 /// Exactness of aggregate answers brought forward by the change log (ADR 11), as a property: random sequences of
-/// submissions, corrections (moving reports to other regions, levels and kinds), batch imports, writes that fail at
-/// their commit and writes whose commit is slow (so that transactions commit out of xid order while the processes
-/// read the log), alone and in concurrent bursts, against two service processes sharing one database. After every
-/// step each of a dozen questions, asked of both processes, must equal the answer rendered from sums recomputed in
-/// SQL from the reports' current revisions (numbers compared by value). Deterministic writes for a seed
+/// submissions, corrections (moving reports to other regions, levels and kinds), batch imports, reviews (approvals
+/// and returns, which change the approved view, ADR 17), writes that fail at their commit and writes whose commit is
+/// slow (so that transactions commit out of xid order while the processes read the log), alone and in concurrent
+/// bursts, against two service processes sharing one database. After every step each of sixteen questions (four of
+/// them approved-only), asked of both processes, must equal the answer rendered from sums recomputed in SQL from the
+/// reports' current revisions (those approved, for reviewStatus=approved; numbers compared by value). Deterministic writes for a seed
 /// (<c>AGGREGATE_SEED</c>, <c>AGGREGATE_STEPS</c>); the interleaving of bursts is not.
 /// </summary>
 public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHelper output) : IClassFixture<ServiceFactory>
@@ -60,6 +61,11 @@ public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHel
         new("/v1/aggregates/outcomes?region=1411&groupBy=year", new AggregateRequest { Region = "1411", GroupBy = ["year"] }, Outcomes: true),
         new("/v1/aggregates/outcomes?groupBy=county&fromYear=2022&toYear=2023&applicant=naturalPerson",
             new AggregateRequest { GroupBy = ["county"], FromYear = 2022, ToYear = 2023, Applicant = "naturalPerson" }, Outcomes: true),
+        new("/v1/aggregates?reviewStatus=approved&groupBy=province", new AggregateRequest { ReviewStatus = "approved", GroupBy = ["province"] }),
+        new("/v1/aggregates?region=1411&groupBy=county,year&reviewStatus=approved", new AggregateRequest { Region = "1411", GroupBy = ["county,year"], ReviewStatus = "approved" }),
+        new("/v1/aggregates?region=14&groupBy=township,kind&reviewStatus=approved", new AggregateRequest { Region = "14", GroupBy = ["township,kind"], ReviewStatus = "approved" }, Csv: true),
+        new("/v1/aggregates/outcomes?groupBy=level&fromYear=2022&toYear=2023&reviewStatus=approved",
+            new AggregateRequest { GroupBy = ["level"], FromYear = 2022, ToYear = 2023, ReviewStatus = "approved" }, Outcomes: true),
     ];
 
     /// <summary>
@@ -71,12 +77,18 @@ public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHel
         .. from region in new string?[] { null, "14", "1411", "141122", "141121", "141122103" }
            from years in new (int? From, int? To)[] { (null, null), (2020, 2020), (2022, 2022), (2023, 2023), (2022, 2023) }
            from groupBy in new string?[] { null, "province", "city", "county", "township", "year", "level", "kind", "county,kind" }
-           select PoolQuestion(region, years.From, years.To, groupBy),
+           from approved in new[] { false, true }
+           select PoolQuestion(region, years.From, years.To, groupBy, approved),
     ];
 
-    private static Question PoolQuestion(string? region, int? from, int? to, string? groupBy)
+    private static Question PoolQuestion(string? region, int? from, int? to, string? groupBy, bool approved)
     {
         var query = new List<string>();
+        if (approved)
+        {
+            query.Add("reviewStatus=approved");
+        }
+
         if (region is not null)
         {
             query.Add("region=" + region);
@@ -93,7 +105,7 @@ public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHel
         }
 
         return new Question("/v1/aggregates?" + string.Join("&", query),
-            new AggregateRequest { Region = region, FromYear = from, ToYear = to, GroupBy = groupBy is null ? null : [groupBy] });
+            new AggregateRequest { Region = region, FromYear = from, ToYear = to, GroupBy = groupBy is null ? null : [groupBy], ReviewStatus = approved ? "approved" : null });
     }
 
     /// <summary>
@@ -118,6 +130,8 @@ public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHel
         public int Rejected;
         public int Moved;
         public int Imported;
+        public int Approved;
+        public int Unapproved;
     }
 
     [Fact]
@@ -130,6 +144,8 @@ public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHel
         await InstallInjectedFailuresAsync();
         await using var second = new SecondProcess(first.ConnectionString, new NpgsqlConnectionStringBuilder(first.ConnectionString).Database!);
         var clients = new[] { one, second.CreateClient() };
+        var reviewerToken = ServiceFactory.Token(scopes: "reports:review", regions: ["14"], subject: "office-14");
+        var reviewers = new[] { first.CreateClient(reviewerToken), second.CreateClient(reviewerToken) };
         var processes = new[] { (ServiceFactory)first, second };
         var random = new Random(seed);
         var tally = new Tally();
@@ -142,7 +158,7 @@ public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHel
             var reports = await CurrentReportsAsync();
             if (choice < 60)
             {
-                var write = NextWrite(random, reports, clients, tally, journal, choice < 25 ? 0 : choice < 48 ? 1 : 2);
+                var write = NextWrite(random, reports, clients, reviewers, tally, journal, choice < 20 ? 0 : choice < 36 ? 1 : choice < 46 ? 2 : 3);
                 await write();
             }
             else
@@ -154,7 +170,7 @@ public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHel
                 var taken = new HashSet<Guid>();
                 for (var i = 0; i < count; i++)
                 {
-                    writes.Add(NextWrite(random, reports.Where(r => !taken.Contains(r.Id)).ToList(), clients, tally, journal, random.Next(3), taken));
+                    writes.Add(NextWrite(random, reports.Where(r => !taken.Contains(r.Id)).ToList(), clients, reviewers, tally, journal, Math.Min(random.Next(5), 3), taken));
                 }
 
                 using var stop = new CancellationTokenSource();
@@ -182,26 +198,27 @@ public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHel
         }
 
         var forwarded = processes.Select(p => p.Services.GetRequiredService<AggregateAnswerCache>().Forwarded).ToArray();
-        output.WriteLine($"accepted {tally.Accepted}, imported {tally.Imported}, moved {tally.Moved}, failed at commit {tally.Failed}, rejected {tally.Rejected}; " +
+        output.WriteLine($"accepted {tally.Accepted}, imported {tally.Imported}, moved {tally.Moved}, failed at commit {tally.Failed}, rejected {tally.Rejected}, " +
+            $"approved {tally.Approved}, approvals taken back {tally.Unapproved}; " +
             $"answers brought forward: {forwarded[0]} and {forwarded[1]}; resets seen by the second process: {second.Services.GetRequiredService<AggregateChangeFeed>().Resets}");
         // The run exercised what it claims to.
-        Assert.True(tally.Accepted > steps / 2 && tally.Imported > 0 && tally.Moved > 0 && tally.Failed > 0,
-            $"accepted {tally.Accepted}, imported {tally.Imported}, moved {tally.Moved}, failed {tally.Failed}");
+        Assert.True(tally.Accepted > steps / 2 && tally.Imported > 0 && tally.Moved > 0 && tally.Failed > 0 && tally.Approved > 0 && tally.Unapproved > 0,
+            $"accepted {tally.Accepted}, imported {tally.Imported}, moved {tally.Moved}, failed {tally.Failed}, approved {tally.Approved}, unapproved {tally.Unapproved}");
         Assert.All(forwarded, f => Assert.True(f > steps, $"only {f} answers were brought forward"));
     }
 
-    private sealed record StoredReport(Guid Id, string CreditCode, int Year, int Revision);
+    private sealed record StoredReport(Guid Id, string CreditCode, int Year, int Revision, string ReviewStatus);
 
     private async Task<List<StoredReport>> CurrentReportsAsync()
     {
         await using var connection = new NpgsqlConnection(first.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT id, credit_code, year, current_revision FROM reports ORDER BY id", connection);
+        await using var command = new NpgsqlCommand("SELECT id, credit_code, year, current_revision, review_status FROM reports ORDER BY id", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var reports = new List<StoredReport>();
         while (await reader.ReadAsync())
         {
-            reports.Add(new StoredReport(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)));
+            reports.Add(new StoredReport(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetString(4)));
         }
 
         return reports;
@@ -235,12 +252,41 @@ public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHel
         return report;
     }
 
-    /// <summary>A write chosen now (0 submission, 1 correction, 2 batch import), run later (maybe concurrently with others).</summary>
+    /// <summary>A write chosen now (0 submission, 1 correction, 2 batch import, 3 review), run later (maybe concurrently with others).</summary>
     private static Func<Task> NextWrite(
-        Random random, List<StoredReport> reports, HttpClient[] clients, Tally tally, List<string> journal, int kind, HashSet<Guid>? taken = null)
+        Random random, List<StoredReport> reports, HttpClient[] clients, HttpClient[] reviewers, Tally tally, List<string> journal, int kind,
+        HashSet<Guid>? taken = null)
     {
         var process = random.Next(clients.Length);
         var client = clients[process];
+        if (kind == 3 && reports.Count > 0)
+        {
+            // Approvals of pending or returned reports and returns of approved ones mostly (they change the approved
+            // view), now and then a decision that changes nothing there (approving again, returning a pending report).
+            var target = reports[random.Next(reports.Count)];
+            taken?.Add(target.Id);
+            var approve = (target.ReviewStatus != "approved") == (random.Next(5) != 0);
+            var reviewer = reviewers[process];
+            return async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/reports/{target.Id}/reviews")
+                {
+                    Content = Http.Json(new JsonObject { ["decision"] = approve ? "approved" : "returned", ["comment"] = approve ? null : "please check table 3" }),
+                };
+                request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{target.Revision}\""));
+                var response = await reviewer.SendAsync(request);
+                Record(tally, journal, $"review {target.Id} r{target.Revision} ({target.ReviewStatus}) → {(approve ? "approved" : "returned")} on {process}", response.StatusCode);
+                if (response.StatusCode == HttpStatusCode.OK && approve && target.ReviewStatus != "approved")
+                {
+                    Interlocked.Increment(ref tally.Approved);
+                }
+                else if (response.StatusCode == HttpStatusCode.OK && !approve && target.ReviewStatus == "approved")
+                {
+                    Interlocked.Increment(ref tally.Unapproved);
+                }
+            };
+        }
+
         if (kind == 1 && reports.Count > 0)
         {
             var target = reports[random.Next(reports.Count)];
@@ -386,7 +432,8 @@ public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHel
 
         sql.Append("count(*), count(*) FILTER (WHERE r.format = '2019'), count(*) FILTER (WHERE r.format = '2021'), ")
             .Append(string.Join(", ", CellColumns.All.Select(c => $"coalesce(sum(coalesce(v.{c.Name}, 0)), 0)::numeric")))
-            .Append(" FROM reports r JOIN report_revisions v ON v.report_id = r.id AND v.revision = r.current_revision WHERE r.scope = @scope");
+            .Append(" FROM reports r JOIN report_revisions v ON v.report_id = r.id AND v.revision = r.current_revision WHERE r.scope = @scope")
+            .Append(filter.ApprovedOnly ? " AND r.review_status = 'approved'" : "");
         await using var connection = new NpgsqlConnection(first.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand { Connection = connection };

@@ -125,6 +125,10 @@ public class ServiceFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
+    /// <summary>A second service process on the database of another factory (two processes sharing one database).</summary>
+    public sealed class Sharing(string connectionString)
+        : ServiceFactory(connectionString, new NpgsqlConnectionStringBuilder(connectionString).Database!);
+
     /// <summary>A client that sends this token, or none.</summary>
     public HttpClient CreateClient(string? token)
     {

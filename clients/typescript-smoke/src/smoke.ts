@@ -1,6 +1,7 @@
 // A client generated from the committed OpenAPI document (openapi-typescript types + openapi-fetch) walks
-// the life of a report against a running service: validate, submit, read, correct, aggregate, and read the
-// typed 422 of a report that breaks the rules; then submits a report of each format (clients/fixtures.mjs)
+// the life of a report against a running service: validate, submit, read, correct, aggregate, review (approve
+// with If-Match, read back reviewStatus, the typed 409 of a correction of the approved report, the approved-only
+// sums), and read the typed 422 of a report that breaks the rules; then submits a report of each format (clients/fixtures.mjs)
 // and reads the township's sums past 2^31 as JSON, CSV and outcome rows. Any unexpected answer exits non-zero.
 //
 //   BASE_URL=http://127.0.0.1:8080 FIXTURES_DIR=… TOWNSHIP=… node dist/smoke.js      (run.sh generates, type-checks and builds first)
@@ -24,6 +25,7 @@ type RuleViolation = Schemas["RuleViolation"];
 type ProblemDetails = Schemas["ProblemDetails"];
 type RuleViolationsProblem = Schemas["RuleViolationsProblem"];
 type DuplicateReportProblem = Schemas["DuplicateReportProblem"];
+type ReviewLockProblem = Schemas["ReviewLockProblem"];
 
 const baseUrl = process.env["BASE_URL"];
 if (!baseUrl) {
@@ -43,7 +45,15 @@ if (!token) {
   process.exit(2);
 }
 
+// A reviewer's token (reports:review for the smoke's region): a supervising office, not the writer.
+const reviewToken = process.env["REVIEW_TOKEN"];
+if (!reviewToken) {
+  console.error("smoke: set REVIEW_TOKEN to a bearer token with scope reports:review (scripts/mint-token --scope reports:review --region '*')");
+  process.exit(2);
+}
+
 const client = createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${token}` } });
+const reviewer = createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${reviewToken}` } });
 const anonymous = createClient<paths>({ baseUrl: process.env["DIRECT_URL"] ?? baseUrl });
 
 let steps = 0;
@@ -124,6 +134,12 @@ async function township(region: string, code: string): Promise<number> {
   check(response.status === 200 && data !== undefined, `GET /v1/aggregates: 200 expected, got ${response.status} ${JSON.stringify(error)}`);
   check(typeof data !== "string", "GET /v1/aggregates: JSON expected (text/csv only when asked for)");
   return data.groups.find((g) => g.key.township === code)?.reportCount ?? 0;
+}
+
+async function approvedIn(region: string): Promise<number> {
+  const { data, error, response } = await client.GET("/v1/aggregates", { params: { query: { region, reviewStatus: "approved" } } });
+  check(response.status === 200 && data !== undefined && typeof data !== "string", `GET /v1/aggregates?reviewStatus=approved: 200 JSON expected, got ${response.status} ${JSON.stringify(error)}`);
+  return data.groups[0]?.reportCount ?? 0;
 }
 
 async function main(): Promise<void> {
@@ -223,6 +239,30 @@ async function main(): Promise<void> {
     const after = await township(county, report.agency.regionCode);
     check(after === before + 1, `aggregates: township ${report.agency.regionCode} had ${before} report(s), now ${after}`);
     ok(`aggregates: township ${report.agency.regionCode} counts ${after} report(s) (was ${before})`);
+  }
+
+  // 5b. A supervising office reviews it: approved with If-Match on revision 2, read back as approved; a correction of
+  // the approved report is a typed 409 naming the approval; the approved-only sums count it.
+  {
+    const approvedBefore = await approvedIn(report.agency.regionCode);
+    const { data, error, response } = await reviewer.POST("/v1/reports/{id}/reviews", {
+      body: { decision: "approved", comment: "核对无误（契约检查）。" },
+      params: { path: { id }, header: { "If-Match": '"2"' } },
+    });
+    check(response.status === 200 && data !== undefined, `review: 200 expected, got ${response.status} ${JSON.stringify(error)}`);
+    check(data.decision === "approved" && data.revision === 2 && data.reportId === id, `review: approved revision 2 expected: ${JSON.stringify(data)}`);
+    check(response.headers.get("ETag") === '"2"', `review: ETag "2" expected, got ${response.headers.get("ETag")}`);
+    const current = await client.GET("/v1/reports/{id}", { params: { path: { id } } });
+    check(current.data?.reviewStatus === "approved", `get after review: reviewStatus approved expected, got ${current.data?.reviewStatus}`);
+    const history = await client.GET("/v1/reports/{id}/revisions", { params: { path: { id } } });
+    check(history.data?.reviews.some((r) => r.decision === "approved" && r.revision === 2) === true, "revisions: the approval is in the history");
+    const locked = await client.PUT("/v1/reports/{id}", { body: correction, params: { path: { id }, header: { "If-Match": '"2"' } } });
+    check(locked.response.status === 409 && locked.error !== undefined, `correct an approved report: 409 expected, got ${locked.response.status}`);
+    const problem = locked.error as ReviewLockProblem;
+    check(problem.type === "https://report-service/problems/report-approved" && problem.review?.revision === 2, `409: names the approval: ${JSON.stringify(problem)}`);
+    const approvedAfter = await approvedIn(report.agency.regionCode);
+    check(approvedAfter === approvedBefore + 1, `aggregates reviewStatus=approved: ${approvedBefore} + 1 expected, got ${approvedAfter}`);
+    ok("review: approved (If-Match \"2\"), reviewStatus approved, correction 409 report-approved, approved-only sums count it");
   }
 
   // 6. A report that breaks the rules: a typed 422 with violations.

@@ -7,8 +7,12 @@ namespace ReportService.Api.Persistence;
 /// One row of the aggregate change log (ADR 11): the rollup delta of one write at one exact region, year, level, kind,
 /// scope and format (cells in <see cref="CellColumns.All"/> order), or a reset (<see cref="IsReset"/>) after which no
 /// cached answer may be brought forward.
+/// <para>
+/// <c>Approved</c> rows are deltas of the approved view (<c>approved_rollups</c>, ADR 17), written by reviews; the
+/// others are deltas of <c>aggregate_rollups</c>. An answer is brought forward by the rows of its own view only.
+/// </para>
 /// </summary>
-internal sealed record AggregateChange(string? RegionCode, int Year, string Level, string Kind, string Scope, string Format, long ReportCount, decimal[] Cells)
+internal sealed record AggregateChange(string? RegionCode, int Year, string Level, string Kind, string Scope, string Format, long ReportCount, decimal[] Cells, bool Approved = false)
 {
     public bool IsReset => RegionCode is null;
 }
@@ -26,12 +30,15 @@ internal static class AggregateChangeLog
     /// <summary>The start of the insert each writer puts in a CTE before its rollup upsert; a SELECT of these columns follows.</summary>
     public const string InsertSql = "INSERT INTO aggregate_changes (region_code, year, level, kind, scope, format, report_count, cells) ";
 
+    /// <summary>The same for the approved view's deltas (ADR 17): a SELECT of these columns and <c>true</c> follows.</summary>
+    public const string ApprovedInsertSql = "INSERT INTO aggregate_changes (region_code, year, level, kind, scope, format, report_count, cells, approved) ";
+
     /// <summary>The cell columns of <paramref name="prefix"/> (a table alias and dot, or empty) as one numeric array.</summary>
     public static string CellArray(string prefix) =>
         "ARRAY[" + string.Join(", ", CellColumns.All.Select(c => prefix + c.Name)) + "]::numeric[]";
 
     /// <summary>Columns of a change row (alias c), in the order <see cref="Read"/> takes them.</summary>
-    public const string Columns = "c.region_code, c.year, c.level, c.kind, c.scope, c.format, c.report_count, c.cells";
+    public const string Columns = "c.region_code, c.year, c.level, c.kind, c.scope, c.format, c.report_count, c.cells, c.approved";
 
     /// <summary>
     /// The rows committed after snapshot <c>$1</c> (text form of a <c>pg_snapshot</c>) and visible to this statement.
@@ -50,22 +57,24 @@ internal static class AggregateChangeLog
             ? new AggregateChange(null, 0, "", "", "", "", 0, [])
             : new AggregateChange(
                 reader.GetString(first), reader.GetInt32(first + 1), reader.GetString(first + 2), reader.GetString(first + 3),
-                reader.GetString(first + 4), reader.GetString(first + 5), reader.GetInt64(first + 6), reader.GetFieldValue<decimal[]>(first + 7));
+                reader.GetString(first + 4), reader.GetString(first + 5), reader.GetInt64(first + 6), reader.GetFieldValue<decimal[]>(first + 7),
+                reader.GetBoolean(first + 8));
 
     /// <summary>
     /// Within the caller's (repeatable read) transaction: whether the log still holds everything committed after
-    /// <paramref name="snapshot"/>, and the rows of <paramref name="scope"/> (and any reset) committed after it that
-    /// this transaction sees.
+    /// <paramref name="snapshot"/>, and the rows of <paramref name="scope"/> in the view asked for (<paramref name="approved"/>:
+    /// the approved view's, ADR 17), and any reset, committed after it that this transaction sees.
     /// </summary>
     public static async Task<(bool Complete, List<AggregateChange> Changes)> ReadSinceAsync(
-        NpgsqlConnection connection, string snapshot, string scope, CancellationToken cancellationToken)
+        NpgsqlConnection connection, string snapshot, string scope, bool approved, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             $"SELECT {CompleteSince}, c.xid IS NOT NULL, {Columns} FROM (SELECT 1) AS one " +
-            $"LEFT JOIN aggregate_changes c ON {SinceCondition} AND (c.scope = $2 OR c.region_code IS NULL)",
+            $"LEFT JOIN aggregate_changes c ON {SinceCondition} AND ((c.scope = $2 AND c.approved = $3) OR c.region_code IS NULL)",
             connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = snapshot, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scope, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = approved });
         var changes = new List<AggregateChange>();
         var complete = false;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -34,11 +34,16 @@ internal static class AggregateRollups
     /// parameters ($1 region, $2 year, $3 level, $4 kind, $5 scope, $6 format, $7 sign, $8 report id,
     /// $9 revision), so that Npgsql sends the ~40 KB text as it is instead of scanning it for named ones.
     /// </summary>
-    private static readonly string RevisionSql =
-        "WITH logged AS (" + AggregateChangeLog.InsertSql +
+    private static readonly string RevisionSql = RevisionSqlFor("aggregate_rollups", AggregateChangeLog.InsertSql, "");
+
+    /// <summary>The same for the approved view (ADR 17): <c>approved_rollups</c>, logged as the approved view's change.</summary>
+    private static readonly string ApprovedRevisionSql = RevisionSqlFor("approved_rollups", AggregateChangeLog.ApprovedInsertSql, ", true");
+
+    private static string RevisionSqlFor(string table, string logInsert, string logTag) =>
+        "WITH logged AS (" + logInsert +
         "SELECT $1, $2, $3, $4, $5, $6, $7, ARRAY[" + string.Join(", ", CellColumns.All.Select(c => $"$7 * coalesce(v.{c.Name}, 0)")) +
-        "]::numeric[] FROM report_revisions v WHERE v.report_id = $8 AND v.revision = $9) " +
-        $"INSERT INTO aggregate_rollups AS a (grain, region_code, year, level, kind, scope, format, shard, report_count, {Columns}) " +
+        "]::numeric[]" + logTag + " FROM report_revisions v WHERE v.report_id = $8 AND v.revision = $9) " +
+        $"INSERT INTO {table} AS a (grain, region_code, year, level, kind, scope, format, shard, report_count, {Columns}) " +
         "SELECT g.grain, CASE WHEN length($1) > g.grain THEN left($1, g.grain) ELSE $1 END, $2, $3, $4, $5, $6, " +
         $"abs(hashtext(v.report_id::text)) % {Shards}, $7, " +
         string.Join(", ", CellColumns.All.Select(c => $"$7 * coalesce(v.{c.Name}, 0)")) +
@@ -71,12 +76,20 @@ internal static class AggregateRollups
     public static Task RemoveAsync(ReportsDbContext db, StoredReport report, int revision, CancellationToken cancellationToken) =>
         ApplyAsync(db, report, revision, -1, cancellationToken);
 
+    /// <summary>
+    /// A review's change to the approved view (ADR 17): adds (sign 1, an approval) or removes (−1, a return of an
+    /// approved report) the report's current revision in <c>approved_rollups</c>, logged as the approved view's
+    /// change, in the review's transaction.
+    /// </summary>
+    public static Task ApplyApprovedAsync(ReportsDbContext db, StoredReport report, int sign, CancellationToken cancellationToken) =>
+        ApplyAsync(db, report, report.CurrentRevision, sign, cancellationToken, ApprovedRevisionSql);
+
     /// <summary>Runs the upsert on the context's connection, inside its current transaction.</summary>
-    private static async Task ApplyAsync(ReportsDbContext db, StoredReport report, int revision, int sign, CancellationToken cancellationToken)
+    private static async Task ApplyAsync(ReportsDbContext db, StoredReport report, int revision, int sign, CancellationToken cancellationToken, string? sql = null)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-        await using var command = new NpgsqlCommand(RevisionSql, connection, transaction);
+        await using var command = new NpgsqlCommand(sql ?? RevisionSql, connection, transaction);
         Bind(command.Parameters, report, revision, sign);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -13,7 +13,7 @@ public sealed record StoredReport(Guid Id, string Seed);
 /// FsCheck generators of malformed and adversarial requests. Everything is drawn from the generator's random
 /// source, so a seed fixes the whole sequence of requests.
 /// </summary>
-public sealed class FuzzGen(IReadOnlyList<ApiOperation> surface, IReadOnlyList<StoredReport> stored, bool withTokens)
+public sealed class FuzzGen(IReadOnlyList<ApiOperation> surface, IReadOnlyList<StoredReport> stored, bool withTokens, IReadOnlyList<Guid>? reviewable = null)
 {
     private const int BodyLimit = 1024 * 1024;
 
@@ -329,22 +329,31 @@ public sealed class FuzzGen(IReadOnlyList<ApiOperation> surface, IReadOnlyList<S
             select new FuzzRequest("POST", "/v1/agencies/batch", "", [new FuzzHeader("Content-Type", "text/csv"), .. headers],
                 Vocabulary.Utf8(string.Join(separator, lines.Prepend(header)) + separator), false, $"agency CSV of {lines.Count} lines")));
 
+    /// <summary>A small JSON body of an operation other than a report's: one of its valid and invalid forms, or garbage.</summary>
+    private static Gen<(byte[] Body, string Note)> SmallBody(IReadOnlyList<string> bodies) => Gen.Frequency(
+        (6, Pick(bodies).Select(b => (Vocabulary.Utf8(b), "body " + (b.Length > 60 ? b[..60] + "…" : b)))),
+        (1, Garbage.Select(g => (g, "garbage"))));
+
     // ---------------------------------------------------------------- headers
 
-    /// <summary>Mostly a writer's token (so that requests reach the checks and the database), else a bad or weaker one.</summary>
-    private Gen<FuzzHeader> Authorization(int badWeight) => withTokens
+    /// <summary>
+    /// Mostly the token the operation needs (a writer's unless said otherwise; so that requests reach the checks and the
+    /// database), else a bad, weaker or other one.
+    /// </summary>
+    private Gen<FuzzHeader> Authorization(int badWeight, TokenKind needed = TokenKind.ValidWriter) => withTokens
         ? Gen.Frequency(
             (badWeight, Pick(Vocabulary.Authorizations).Select(v => new FuzzHeader("Authorization", v))),
             (badWeight, Gen.Elements(TokenKind.Garbage, TokenKind.Expired, TokenKind.WrongKey, TokenKind.WrongAudience, TokenKind.Unsigned)
                 .Select(k => new FuzzHeader("Authorization", "", k))),
             (2, Gen.Elements(TokenKind.ValidReadOnly, TokenKind.NarrowWriter).Select(k => new FuzzHeader("Authorization", "", k))),
-            (12, Gen.Constant(new FuzzHeader("Authorization", "", TokenKind.ValidWriter))))
+            (2, Gen.Elements(TokenKind.ValidWriter, TokenKind.Reviewer, TokenKind.Administrator).Select(k => new FuzzHeader("Authorization", "", k))),
+            (12, Gen.Constant(new FuzzHeader("Authorization", "", needed))))
         : Pick(Vocabulary.Authorizations).Select(v => new FuzzHeader("Authorization", v));
 
     private static Gen<FuzzHeader> Header(string name, IReadOnlyList<string> values) => Pick(values).Select(v => new FuzzHeader(name, v));
 
     /// <summary>A few optional headers, each with bad or huge values among good ones, and usually an Authorization header.</summary>
-    private Gen<IReadOnlyList<FuzzHeader>> OptionalHeaders(int badAuthorization) => Gen.Choose(0, 3).SelectMany(count => Gen.ListOf(Gen.Frequency(
+    private Gen<IReadOnlyList<FuzzHeader>> OptionalHeaders(int badAuthorization, TokenKind needed = TokenKind.ValidWriter) => Gen.Choose(0, 3).SelectMany(count => Gen.ListOf(Gen.Frequency(
             (2, Header("If-Match", Vocabulary.IfMatch)),
             (2, Header("Idempotency-Key", Vocabulary.IdempotencyKeys)),
             (2, Header("Accept", Vocabulary.Accepts)),
@@ -352,7 +361,7 @@ public sealed class FuzzGen(IReadOnlyList<ApiOperation> surface, IReadOnlyList<S
             (1, Header("If-None-Match", Vocabulary.IfMatch)),
             (1, Header("X-Unknown", ["1", new string('x', 4000)]))), count))
         .SelectMany(headers => Chance(withTokens ? 100 - badAuthorization : 30).SelectMany(auth => auth
-            ? Authorization(badAuthorization).Select(a => (IReadOnlyList<FuzzHeader>)[.. headers, a])
+            ? Authorization(badAuthorization, needed).Select(a => (IReadOnlyList<FuzzHeader>)[.. headers, a])
             : Gen.Constant((IReadOnlyList<FuzzHeader>)[.. headers])));
 
     private static Gen<FuzzHeader?> ContentType(string? valid, int badWeight) => Gen.Frequency(
@@ -362,10 +371,16 @@ public sealed class FuzzGen(IReadOnlyList<ApiOperation> surface, IReadOnlyList<S
 
     // ---------------------------------------------------------------- paths and queries
 
-    private Gen<string> PathValue(string name) => Gen.Frequency(
+    /// <summary>
+    /// A value for a path parameter. Reviews go to reports of their own (<c>reviewable</c>): an approval locks its report,
+    /// and the reports the other properties correct must stay correctable.
+    /// </summary>
+    private Gen<string> PathValue(string name, string template) => Gen.Frequency(
         (3, name switch
         {
+            "id" when template.EndsWith("/reviews", StringComparison.Ordinal) && reviewable is { Count: > 0 } => Pick(reviewable).Select(id => id.ToString()),
             "id" => Pick(stored).Select(s => s.Id.ToString()),
+            "year" => Gen.Elements("2019", "2023", "2024", "2100", "2018", "0", "2147483648"),
             "revision" => Gen.Elements("1", "2"),
             "code" => Gen.Elements("14", "1411", "141122", "141122103", "140000", "141100"),
             "creditCode" => Gen.Elements(AgencyCodes),
@@ -434,7 +449,7 @@ public sealed class FuzzGen(IReadOnlyList<ApiOperation> surface, IReadOnlyList<S
     private Gen<FuzzRequest> ForOperation(ApiOperation op, string method)
     {
         var pathParameters = op.Parameters.Where(p => p.In == "path").Select(p => p.Name).ToList();
-        var path = Gen.CollectToList(pathParameters.Select(PathValue)).Select(values =>
+        var path = Gen.CollectToList(pathParameters.Select(name => PathValue(name, op.Template))).Select(values =>
         {
             var rendered = op.Template;
             for (var i = 0; i < pathParameters.Count; i++)
@@ -444,19 +459,32 @@ public sealed class FuzzGen(IReadOnlyList<ApiOperation> surface, IReadOnlyList<S
 
             return rendered;
         });
-        var agencies = op.Template.StartsWith("/v1/agencies", StringComparison.Ordinal);
+        var content = op.Template switch
+        {
+            _ when op.Template.EndsWith("/reviews", StringComparison.Ordinal) => SmallBody(Vocabulary.ReviewBodies),
+            _ when op.Template.StartsWith("/v1/period-locks/", StringComparison.Ordinal) => SmallBody(Vocabulary.PeriodLockBodies),
+            _ when op.Template.StartsWith("/v1/agencies", StringComparison.Ordinal) => AgencyBody(withCreditCode: op.Method == "POST"),
+            _ => ReportBody(BaseReport),
+        };
         var body = op.BodyMediaType is null
             ? Gen.Frequency((9, Gen.Constant<(byte[]?, string)>((null, ""))), (1, Garbage.Select(g => ((byte[]?)g, "garbage body"))))
             : Gen.Frequency(
-                (3, (agencies ? AgencyBody(withCreditCode: op.Method == "POST") : ReportBody(BaseReport)).Select(b => ((byte[]?)b.Body, b.Note))),
+                (3, content.Select(b => ((byte[]?)b.Body, b.Note))),
                 (1, Gen.Constant<(byte[]?, string)>((null, "no body"))));
+        var review = op.Template.EndsWith("/reviews", StringComparison.Ordinal);
+        var needed = review ? TokenKind.Reviewer
+            : op.Template.StartsWith("/v1/period-locks", StringComparison.Ordinal) ? TokenKind.Administrator
+            : TokenKind.ValidWriter;
         return from p in path
                from query in Query(op.Parameters)
-               from headers in OptionalHeaders(badAuthorization: 10)
+               from headers in OptionalHeaders(badAuthorization: 10, needed)
                from contentType in ContentType(op.BodyMediaType, badWeight: 5)
                from b in body
                from chunked in Chance(20)
-               select new FuzzRequest(method, p, query, contentType is null ? headers : [contentType, .. headers], b.Item1, chunked, $"{op} {b.Item2}");
+               from ifMatch in Gen.Frequency((4, Gen.Constant("*")), (1, Gen.Constant("\"1\"")), (1, Pick(Vocabulary.IfMatch)))
+               // A review names the revision it judges: usually with an If-Match that reaches the decision.
+               let withIfMatch = review && headers.All(h => h.Name != "If-Match") ? [.. headers, new FuzzHeader("If-Match", ifMatch)] : headers
+               select new FuzzRequest(method, p, query, contentType is null ? withIfMatch : [contentType, .. withIfMatch], b.Item1, chunked, $"{op} {b.Item2}");
     }
 
     /// <summary>A report body to validate, submit or correct (mostly of the stored report, with If-Match "*" so it reaches the checks).</summary>

@@ -25,6 +25,8 @@ public sealed record FuzzRequest(
         ("PUT", _) when Path.StartsWith("/v1/reports/", StringComparison.Ordinal) => WriteKind.Correct,
         ("POST", "/v1/agencies/batch") => WriteKind.AgencyBatch,
         ("PUT", _) when Path.StartsWith("/v1/agencies/", StringComparison.Ordinal) => WriteKind.RegisterAgency,
+        ("POST", _) when Path.StartsWith("/v1/reports/", StringComparison.Ordinal) && Path.EndsWith("/reviews", StringComparison.Ordinal) => WriteKind.Review,
+        ("PUT" or "DELETE", _) when Path.StartsWith("/v1/period-locks/", StringComparison.Ordinal) => WriteKind.Lock,
         _ => WriteKind.None,
     };
 
@@ -81,6 +83,12 @@ public enum WriteKind
     RegisterAgency,
     /// <summary>POST /v1/agencies/batch: as many agency rows as lines created, no report rows.</summary>
     AgencyBatch,
+
+    /// <summary>A review: one review event and its audit event.</summary>
+    Review,
+
+    /// <summary>A period lock set or removed: one event in the lock history.</summary>
+    Lock,
 }
 
 /// <summary>What an Authorization header carries. Tokens are minted when the request is sent.</summary>
@@ -98,4 +106,10 @@ public enum TokenKind
     ValidWriter,
     /// <summary>reports:write for one credit code only: most writes are refused per agency.</summary>
     NarrowWriter,
+
+    /// <summary>reports:review (and reports:read) for every region: reaches the reviews.</summary>
+    Reviewer,
+
+    /// <summary>periods:lock: reaches the period locks.</summary>
+    Administrator,
 }

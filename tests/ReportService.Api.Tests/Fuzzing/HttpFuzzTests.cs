@@ -21,6 +21,9 @@ public sealed class FuzzServiceFactory : ServiceFactory
 {
     public IReadOnlyList<StoredReport> Stored { get; private set; } = [];
 
+    /// <summary>Reports only the fuzzer's reviews go to (an approval locks its report against corrections).</summary>
+    public IReadOnlyList<Guid> Reviewable { get; private set; } = [];
+
     public override async Task InitializeAsync()
     {
         var client = CreateClient();
@@ -30,8 +33,7 @@ public sealed class FuzzServiceFactory : ServiceFactory
             stored.Add(new StoredReport(await client.SubmitAcceptedAsync(Seeds.Json(seed)), seed));
         }
 
-        await client.SubmitAcceptedAsync(FuzzGen.BigValid(1, int.MaxValue));
-        await client.SubmitAcceptedAsync(FuzzGen.BigValid(2, int.MaxValue));
+        Reviewable = [await client.SubmitAcceptedAsync(FuzzGen.BigValid(1, int.MaxValue)), await client.SubmitAcceptedAsync(FuzzGen.BigValid(2, int.MaxValue))];
 
         Stored = stored;
     }
@@ -42,8 +44,9 @@ public sealed class FuzzServiceFactory : ServiceFactory
 /// requests for every operation of openapi/report-service.v1.json, unknown routes and methods, and the properties
 /// hold for each: no 5xx; every 4xx is application/problem+json with status, title and traceId and names no
 /// exception, .NET type, SQL or stack frame (401 and 403 included); a request that is not a successful write
-/// leaves the row counts of reports, report_revisions, idempotency_keys and audit_events as they were, and a
-/// successful one adds exactly its revisions and their audit events. Requests carry no token, garbage,
+/// leaves the row counts of reports, report_revisions, idempotency_keys, audit_events, report_reviews and
+/// period_lock_events as they were, and a successful one adds exactly its revisions and their audit events (a review its
+/// review and audit event, a period-lock change its history event). Requests carry no token, garbage,
 /// expired, wrong-key, wrong-audience and unsigned tokens, and mostly valid ones (so that they reach the checks
 /// and the database). Deterministic: each property has a fixed seed, printed with the run; a failure names the seed
 /// and the request. Replay with FUZZ_SEED=&lt;seed&gt; (and a single test with --filter; the database state then
@@ -62,7 +65,8 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
 
     private const string CountsSql =
         "SELECT (SELECT count(*) FROM reports) || '/' || (SELECT count(*) FROM report_revisions) || '/' || (SELECT count(*) FROM idempotency_keys)"
-        + " || '/' || (SELECT count(*) FROM audit_events) || '/' || (SELECT count(*) FROM agencies) || '/' || (SELECT count(*) FROM agency_events)";
+        + " || '/' || (SELECT count(*) FROM audit_events) || '/' || (SELECT count(*) FROM agencies) || '/' || (SELECT count(*) FROM agency_events)"
+        + " || '/' || (SELECT count(*) FROM report_reviews) || '/' || (SELECT count(*) FROM period_lock_events)";
 
     private static readonly DateTime Past = new[] { DateTime.UtcNow, FixedClock.Default.GetUtcNow().UtcDateTime }.Min();
 
@@ -77,9 +81,11 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
         [TokenKind.ValidReadOnly] = "Bearer " + ServiceFactory.Token(scopes: "reports:read"),
         [TokenKind.ValidWriter] = "Bearer " + ServiceFactory.Token(scopes: "reports:write reports:read agencies:write", regions: ["*"]),
         [TokenKind.NarrowWriter] = "Bearer " + ServiceFactory.Token(creditCodes: ["11141122703158621W"]),
+        [TokenKind.Reviewer] = "Bearer " + ServiceFactory.Token(scopes: "reports:review reports:read", regions: ["*"]),
+        [TokenKind.Administrator] = "Bearer " + ServiceFactory.Token(scopes: "periods:lock"),
     };
 
-    private readonly FuzzGen _gen = new(ApiSurface.Load(), factory.Stored, withTokens: true);
+    private readonly FuzzGen _gen = new(ApiSurface.Load(), factory.Stored, withTokens: true, factory.Reviewable);
     private readonly Dictionary<string, int> _statuses = [];
     private readonly Dictionary<string, (int Count, string First)> _survey = [];
     private readonly bool _surveying = Environment.GetEnvironmentVariable("FUZZ_SURVEY") == "1";
@@ -92,6 +98,9 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
         var seen = Run(nameof(Every_operation_answers_junk_parameters_headers_and_routes_without_5xx_leaks_or_stored_rows), _gen.SurfaceRequest, 2500, 20261122);
 
         Assert.All(surface, op => Assert.Contains(seen, note => note.StartsWith(op.ToString() + " ", StringComparison.Ordinal)));
+        // The reviews and the period locks were reached past their checks, not only refused.
+        Assert.True(_statuses.GetValueOrDefault("POST /v1/reports/{id}/reviews 200") > 0, Summary());
+        Assert.True(_statuses.GetValueOrDefault("PUT /v1/period-locks/{year} 200") > 0, Summary());
     }
 
     [Fact]
@@ -270,18 +279,22 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
         var stored = write switch
         {
             WriteKind.None => after == before,
-            WriteKind.Submit => reports is 0 or 1 && revisions == reports && audited && learnedOnly,
-            WriteKind.Correct => reports == 0 && revisions == 1 && audited && learnedOnly,
-            WriteKind.Batch => reports == revisions && reports == (int)JsonNode.Parse(responseBytes)!["accepted"]! && audited && learnedOnly,
+            WriteKind.Submit => reports is 0 or 1 && revisions == reports && audited && learnedOnly && Unreviewed(),
+            WriteKind.Correct => reports == 0 && revisions == 1 && audited && learnedOnly && Unreviewed(),
+            WriteKind.Batch => reports == revisions && reports == (int)JsonNode.Parse(responseBytes)!["accepted"]! && audited && learnedOnly && Unreviewed(),
             WriteKind.RegisterAgency => noReportRows && (status == 201 ? agencies == 1 && agencyEvents == 1 : agencies == 0 && agencyEvents is 0 or 1),
             WriteKind.AgencyBatch => noReportRows && JsonNode.Parse(responseBytes) is { } answer
                 && agencies == (int)answer["created"]! && agencyEvents == (int)answer["created"]! + (int)answer["replaced"]!,
+            WriteKind.Review => after == before with { AuditEvents = before.AuditEvents + 1, Reviews = before.Reviews + 1 },
+            WriteKind.Lock => after == before with { LockEvents = before.LockEvents + 1 },
             _ => false,
         };
         if (!stored)
         {
             throw new XunitException(Fail($"Rows stored: before {before}, after {after} (expected for {write})"));
         }
+
+        bool Unreviewed() => after.Reviews == before.Reviews && after.LockEvents == before.LockEvents;
     }
 
     private static string Template(string path)
@@ -295,6 +308,11 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
         if (segments is ["", "v1", "reports", _, "revisions", _, ..])
         {
             segments[5] = "{revision}";
+        }
+
+        if (segments is ["", "v1", "period-locks", _, ..])
+        {
+            segments[3] = "{year}";
         }
 
         if (segments is ["", "v1", "regions", _, ..])
@@ -314,12 +332,12 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
     private async Task<Counts> CountAsync()
     {
         var parts = (await factory.ScalarAsync<string>(CountsSql)).Split('/').Select(p => long.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-        return new Counts(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]);
+        return new Counts(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6], parts[7]);
     }
 
-    private sealed record Counts(long Reports, long Revisions, long IdempotencyKeys, long AuditEvents, long Agencies, long AgencyEvents)
+    private sealed record Counts(long Reports, long Revisions, long IdempotencyKeys, long AuditEvents, long Agencies, long AgencyEvents, long Reviews, long LockEvents)
     {
         public override string ToString() =>
-            $"reports {Reports}, revisions {Revisions}, idempotency keys {IdempotencyKeys}, audit events {AuditEvents}, agencies {Agencies}, agency events {AgencyEvents}";
+            $"reports {Reports}, revisions {Revisions}, idempotency keys {IdempotencyKeys}, audit events {AuditEvents}, agencies {Agencies}, agency events {AgencyEvents}, reviews {Reviews}, period lock events {LockEvents}";
     }
 }

@@ -104,6 +104,25 @@ public static class Vocabulary
         "*/*", "application/" + new string('j', 3000), "application/json;;;", "APPLICATION/JSON", " application/json ", "+json",
     ];
 
+    /// <summary>Review bodies: both decisions, a return without a comment, unknown and wrong-typed decisions, an oversized comment.</summary>
+    public static readonly string[] ReviewBodies =
+    [
+        "{\"decision\":\"approved\"}", "{\"decision\":\"returned\",\"comment\":\"请核对表三（七）总计\"}", "{\"decision\":\"returned\"}",
+        "{\"decision\":\"maybe\"}", "{\"decision\":null}", "{\"decision\":1}", "{}", "[]", "null", "{\"decision\":\"Approved\"}",
+        "{\"decision\":\"approved\",\"comment\":\"" + new string('x', 2001) + "\"}", "{\"decision\":\"returned\",\"comment\":{\"a\":1}}",
+    ];
+
+    /// <summary>
+    /// Period-lock bodies: days far enough ahead that a lock never bites the other properties' corrections, days not after
+    /// the year, impossible dates, wrong types.
+    /// </summary>
+    public static readonly string[] PeriodLockBodies =
+    [
+        "{\"lockedAfter\":\"2027-06-30\"}", "{\"lockedAfter\":\"2028-01-31\"}", "{\"lockedAfter\":\"2030-12-31\"}", "{\"lockedAfter\":\"9999-12-31\"}", "{\"lockedAfter\":\"2019-01-01\"}", "{\"lockedAfter\":\"0001-01-01\"}",
+        "{\"lockedAfter\":\"2027-02-30\"}", "{\"lockedAfter\":\"\"}", "{\"lockedAfter\":20270630}", "{\"lockedAfter\":null}", "{}", "[]",
+        "{\"lockedAfter\":\"2027-06-30T00:00:00Z\"}", "{\"lockedAfter\":\"30/06/2027\"}",
+    ];
+
     public static readonly string[] IfMatch =
     [
         "\"1\"", "*", "W/\"1\"", "\"99999999999\"", "garbage", "\"", "\"1\", \"2\"", "\"2147483648\"", "\"-1\"", "\"\"", ",", "\"*\"",

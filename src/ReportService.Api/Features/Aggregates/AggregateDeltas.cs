@@ -5,7 +5,8 @@ namespace ReportService.Api.Features.Aggregates;
 
 /// <summary>
 /// Brings the rows of an aggregate answer forward (or back) by change-log rows (ADR 11), exactly as the sums over the
-/// rollups would have changed: a change counts where the rollup row it updated is read (the answer's grain, scope,
+/// rollups would have changed: a change counts where the rollup row it updated is read (the answer's view — every
+/// accepted report or the approved ones, ADR 17 —, grain, scope,
 /// years, region prefix, level and kind), under the group that row falls in. Groups are kept in the order the SQL
 /// returns them (each grouping value ascending, byte order, nulls last) and a group without reports is left out,
 /// as the SQL leaves it out.
@@ -30,6 +31,7 @@ internal static class AggregateDeltas
         foreach (var change in changes)
         {
             if (change.Scope != scope
+                || change.Approved != filter.ApprovedOnly
                 || (filter.FromYear is { } from && change.Year < from)
                 || (filter.ToYear is { } to && change.Year > to)
                 || (filter.RegionPrefix is { } prefix && !change.RegionCode!.StartsWith(prefix, StringComparison.Ordinal))

@@ -17,10 +17,13 @@ internal enum Dimension
     Kind,
 }
 
-/// <summary>A checked aggregate query: what to sum and how to group it.</summary>
+/// <summary>
+/// A checked aggregate query: what to sum and how to group it. <paramref name="ApprovedOnly"/>: the approved view, the
+/// reports a reviewer approved (<c>approved_rollups</c>, ADR 17).
+/// </summary>
 internal sealed record AggregateFilter(
     int? FromYear, int? ToYear, string? RegionPrefix, AgencyLevel? Level, AgencyKind? Kind, ReportScope Scope,
-    IReadOnlyList<Dimension> GroupBy, ApplicantColumn Applicant)
+    IReadOnlyList<Dimension> GroupBy, ApplicantColumn Applicant, bool ApprovedOnly = false)
 {
     public const int FirstYear = 2019;
 
@@ -146,7 +149,13 @@ internal sealed record AggregateFilter(
             applicant = column;
         }
 
-        filter = new AggregateFilter(from, to, prefix, level, kind, scope, groupBy, applicant);
+        if (request.ReviewStatus is { } reviewStatus && reviewStatus != Persistence.ReviewStatuses.Approved)
+        {
+            error = ("reviewStatus", "reviewStatus can only be approved (sum only approved reports); leave it out to sum every accepted report.");
+            return false;
+        }
+
+        filter = new AggregateFilter(from, to, prefix, level, kind, scope, groupBy, applicant, request.ReviewStatus is not null);
         return true;
     }
 }

@@ -46,7 +46,7 @@ internal static class AggregateQuery
 
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var rows = await RunAsync(connection, filter, cancellationToken);
-        var (complete, changes) = await AggregateChangeLog.ReadSinceAsync(connection, snapshot, ContractEnums.Name(filter.Scope), cancellationToken);
+        var (complete, changes) = await AggregateChangeLog.ReadSinceAsync(connection, snapshot, ContractEnums.Name(filter.Scope), filter.ApprovedOnly, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (!complete || changes.Any(c => c.IsReset))
         {
@@ -98,7 +98,8 @@ internal static class AggregateQuery
         sql.Append("coalesce(sum(r.report_count), 0)::bigint, coalesce(sum(r.report_count) FILTER (WHERE r.format = '2019'), 0)::bigint, ")
             .Append("coalesce(sum(r.report_count) FILTER (WHERE r.format = '2021'), 0)::bigint, ")
             .Append(SumList)
-            .Append(" FROM aggregate_rollups r WHERE r.grain = @grain AND r.scope = @scope");
+            .Append(filter.ApprovedOnly ? " FROM approved_rollups" : " FROM aggregate_rollups")
+            .Append(" r WHERE r.grain = @grain AND r.scope = @scope");
         parameters.Add(new NpgsqlParameter("grain", NpgsqlDbType.Smallint) { Value = GrainFor(filter) });
         parameters.Add(new NpgsqlParameter("scope", NpgsqlDbType.Text) { Value = ContractEnums.Name(filter.Scope) });
         if (filter is { FromYear: { } first, ToYear: { } last } && last - first < MaxListedYears)

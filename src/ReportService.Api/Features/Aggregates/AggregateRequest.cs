@@ -32,6 +32,9 @@ internal sealed class AggregateRequest
     /// <summary>Dimensions to group by, comma-separated or repeated: year, province, city, county, township, level, kind.</summary>
     public string[]? GroupBy { get; init; }
 
+    /// <summary>approved: sum only reports whose review status is approved (DHIS2's "hide unapproved data"); absent: every accepted report. Any other value is a 400.</summary>
+    public string? ReviewStatus { get; init; }
+
     /// <summary>Outcomes only (a 400 on /v1/aggregates): the applicant column (naturalPerson … otherOrganization, total; default total).</summary>
     public string? Applicant { get; init; }
 

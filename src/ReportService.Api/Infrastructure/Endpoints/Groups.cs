@@ -66,6 +66,15 @@ internal sealed class AgenciesGroup : Group
     public AgenciesGroup() => Configure(Prefix[1..], ep => ep.Description(b => b.WithTags("Agencies").AddEndpointFilter<RequiresDatabase>()));
 }
 
+/// <summary><c>/v1/period-locks</c>: the reporting calendar's locks, for administrators (scope periods:lock, every endpoint); needs the database.</summary>
+internal sealed class PeriodLocksGroup : Group
+{
+    public const string Prefix = "/v1/period-locks";
+
+    public PeriodLocksGroup() => Configure(Prefix[1..], ep =>
+        ep.Description(b => b.WithTags("Period locks").RequirePolicy(Policies.LockPeriods).AddEndpointFilter<RequiresDatabase>()));
+}
+
 /// <summary>Public data: anonymous unless the service is configured to require <c>reports:read</c> (the policy decides).</summary>
 internal static class PublicData
 {

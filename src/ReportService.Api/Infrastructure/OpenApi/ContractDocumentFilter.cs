@@ -18,6 +18,8 @@ internal sealed class ContractDocumentFilter(ContractExamples examples) : IDocum
         ["Agencies"] = "The register of departments and other bodies that owe a report, each for the years it is in force (governments follow from " +
             "the division reference). Registered by supervising offices, or learned from a report of an agency nobody registered.",
         ["Completeness"] = "Who must report, who has, on time or late, and who has not: the expected reporters per region, year and scope.",
+        ["Period locks"] = "The reporting calendar: per report year, the day after which a correction needs a reviewer to return the report first. " +
+            "For administrators (scope periods:lock); stored in the database, so every replica applies a change at once.",
         ["Regions"] = "The division reference (2023 codes): the regions an agency can belong to.",
         ["Rules"] = "The catalogue of statutory rules with their stable ids.",
         ["Health"] = "Probes for orchestrators: liveness and readiness.",

@@ -121,6 +121,8 @@ internal sealed class ContractOperationFilter : IOperationFilter
                 (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `agencies:write` whose region prefixes (`region_prefixes`) cover the agency's region."),
             _ when policies.Contains(Security.Policies.Review) =>
                 (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `reports:review` whose region prefixes (`region_prefixes`) cover the report's region."),
+            _ when policies.Contains(Security.Policies.LockPeriods) =>
+                (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `periods:lock` (administrators; not limited to regions)."),
             _ when policies.Contains(Security.Policies.ReadReports) =>
                 (new List<OpenApiSecurityRequirement> { bearer }, "Needs a bearer token with scope `reports:read` (unless the service is configured with public reports)."),
             _ => (new List<OpenApiSecurityRequirement> { new(), bearer }, "Public data: no token needed (unless the service is configured to require `reports:read`)."),
@@ -146,6 +148,11 @@ internal sealed class ContractOperationFilter : IOperationFilter
             if (string.IsNullOrEmpty(parameter.Description) && ParameterDescriptions.TryGetValue(parameter.Name!, out var description))
             {
                 parameter.Description = description;
+            }
+
+            if (note.ParameterExamples.TryGetValue(parameter.Name!, out var example))
+            {
+                parameter.Example = JsonValue.Create(example);
             }
         }
 
@@ -173,6 +180,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
         "scope" => context.SchemaGenerator.GenerateSchema(typeof(ReportScope), context.SchemaRepository),
         "source" => context.SchemaGenerator.GenerateSchema(typeof(Features.Agencies.AgencySource), context.SchemaRepository),
         "applicant" => StringEnum(Table3.Columns.Select(c => c.Key)),
+        "reviewStatus" => StringEnum([Persistence.ReviewStatuses.Approved]),
         "groupBy" => new OpenApiSchema
         {
             Type = JsonSchemaType.Array,
@@ -345,7 +353,13 @@ internal sealed class ContractOperationFilter : IOperationFilter
                         ["comment"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
                     },
                 },
-                ("lockedAfter", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = "The last day (UTC+8) on which the year's reports could be corrected freely (type period-locked)." })),
+                ("lockedAfter", new OpenApiSchema { Type = JsonSchemaType.String, Format = "date", Description = "The last day (UTC+8) on which the year's reports could be corrected freely (type period-locked)." }),
+                ("lockSource", new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Enum = [JsonValue.Create("database"), JsonValue.Create("configuration")],
+                    Description = "Where the period lock comes from (type period-locked): database (PUT /v1/period-locks/{year}, wins for its year) or configuration.",
+                })),
             StatusCodes.Status409Conflict => Problem(DuplicateReportProblem,
                 "The problem of a second report for an agency, year and scope that already has one.",
                 required: true,

@@ -192,7 +192,8 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
             "`idempotency-key-reused` (422: an Idempotency-Key first used with another body), " +
             "`duplicate-report` (409: the agency already has a report for that year and scope; `existing` links it), " +
             "`report-approved` (409: a correction of an approved report; `review` names the approval), " +
-            "`period-locked` (409: a correction after the year's period lock, not returned by a reviewer; `lockedAfter`), " +
+            "`period-locked` (409: a correction after the year's period lock, not returned by a reviewer; `lockedAfter`, `lockSource`), " +
+            "`no-period-lock` (404: no period lock is stored for the year to remove), " +
             "`not-a-report` (422: a document given to extract holds nothing of a report), " +
             "`scope-missing` (403: the token lacks the scope the operation needs), " +
             "`agency-not-granted` (403: the token does not grant the report's agency), " +

@@ -50,6 +50,9 @@ internal sealed record OperationNote
     /// <summary>An example response body per status (application/json; text/csv as text when the response has it).</summary>
     public IReadOnlyDictionary<int, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode>> ResponseExamples { get; init; } =
         new Dictionary<int, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode>>();
+
+    /// <summary>Examples of parameters by name.</summary>
+    public IReadOnlyDictionary<string, string> ParameterExamples { get; init; } = new Dictionary<string, string>();
 }
 
 internal static class OperationNotes
@@ -89,13 +92,15 @@ internal static class OperationNotes
         {
             [StatusCodes.Status200OK] = "The sums; `text/csv` (UTF-8, one header row) when the request says `Accept: text/csv`.",
             [StatusCodes.Status304NotModified] = "Nothing changed since the answer whose ETag came as If-None-Match; no body.",
-            [StatusCodes.Status400BadRequest] = "A query parameter is invalid (`parameter` names it): an unknown region, level, kind, scope, groupBy dimension or applicant column, or a year out of range.",
+            [StatusCodes.Status400BadRequest] = "A query parameter is invalid (`parameter` names it): an unknown region, level, kind, scope, groupBy dimension or applicant column, " +
+                "a year out of range, or a reviewStatus other than approved.",
             [StatusCodes.Status429TooManyRequests] = "This client sent more requests than it may (a token bucket per client), or (type `computations-exhausted`) it already runs " +
                 "as many aggregate computations at once as one client may: a question not answered since the last write needs its sums computed. " +
                 "Retry after Retry-After; answers already computed are served meanwhile.",
             [StatusCodes.Status503ServiceUnavailable] = "The database is unreachable, or (type `computations-busy`) every place for aggregate computations is taken: " +
                 "retry after Retry-After. Answers already computed are served meanwhile.",
         },
+        ParameterExamples = new Dictionary<string, string> { ["reviewStatus"] = "approved", ["region"] = "14" },
     };
 
     private static readonly HeaderNote AgencyETag = new("ETag",
@@ -129,8 +134,20 @@ internal static class OperationNotes
         return agency;
     }
 
+    /// <summary>JSON examples by status: a success's on application/json, a problem's on application/problem+json.</summary>
+    private static Dictionary<int, IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode>> Examples(Dictionary<int, string> byStatus) =>
+        byStatus.ToDictionary(
+            e => e.Key,
+            e => (IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode>)new Dictionary<string, System.Text.Json.Nodes.JsonNode>
+            {
+                [e.Key < 400 ? "application/json" : "application/problem+json"] = System.Text.Json.Nodes.JsonNode.Parse(e.Value)!,
+            });
+
     private static Dictionary<string, System.Text.Json.Nodes.JsonNode> Json(System.Text.Json.Nodes.JsonNode value) =>
         new Dictionary<string, System.Text.Json.Nodes.JsonNode> { ["application/json"] = value };
+
+    private const string PeriodLockExample =
+        """{"year":2024,"lockedAfter":"2025-06-30","source":"database","configured":null,"setBy":"calendar-admin","setClient":"admin-console","setAt":"2025-05-20T02:14:07+00:00"}""";
 
     public static IReadOnlyDictionary<string, OperationNote> All { get; } = new Dictionary<string, OperationNote>
     {
@@ -300,6 +317,10 @@ internal static class OperationNotes
         {
             Localized = true,
             ReviewLockConflict = true,
+            ResponseExamples = Examples(new Dictionary<int, string>
+            {
+                [StatusCodes.Status409Conflict] = """{"type":"https://report-service/problems/period-locked","title":"The reporting period is locked","status":409,"detail":"Corrections of 2024 reports closed on 2025-06-30 (UTC+8), by the period lock set through PUT /v1/period-locks/2024. A reviewer must return this report (POST /v1/reports/3f2b8c1e-5d4a-4e7b-9a61-2c0d8e4f7a15/reviews, decision returned) before it can be corrected.","instance":"/v1/reports/3f2b8c1e-5d4a-4e7b-9a61-2c0d8e4f7a15","lockedAfter":"2025-06-30","lockSource":"database","traceId":"0af7651916cd43dd8448eb211c80319c"}""",
+            }),
             ReportExample = true,
             RuleViolationsExample = true,
             RequestBody = ReportBody + " The identity (agency.creditCode, year, agency.scope) must stay that of the report.",
@@ -314,8 +335,9 @@ internal static class OperationNotes
             {
                 [StatusCodes.Status200OK] = "Accepted and stored as the next revision, with its warnings; earlier revisions stay readable. The report's review status becomes `pending`.",
                 [StatusCodes.Status409Conflict] = "A review lock: the report is approved (type `https://report-service/problems/report-approved`, `review` names the approval), " +
-                    "or its year's period is locked (`Review:PeriodLocks`, type `https://report-service/problems/period-locked`, `lockedAfter` the last open day) and no reviewer " +
-                    "has returned it. A reviewer must return the report first (POST /v1/reports/{id}/reviews); nothing was stored.",
+                    "or its year's period is locked (type `https://report-service/problems/period-locked`, `lockedAfter` the last open day, `lockSource` database when " +
+                    "set through PUT /v1/period-locks/{year}, else configuration) and no reviewer has returned it. A reviewer must return the report first " +
+                    "(POST /v1/reports/{id}/reviews); nothing was stored.",
                 [StatusCodes.Status422UnprocessableEntity] = "A rule of severity error failed: `violations` lists every violation, errors and warnings, with its rule and cells; nothing was stored " +
                     "(type `https://report-service/problems/rule-violations`). The same status without `violations` answers a body for another agency, year or scope " +
                     "(type `https://report-service/problems/identity-changed`).",
@@ -337,6 +359,51 @@ internal static class OperationNotes
                 [StatusCodes.Status400BadRequest] = "The body is not a review: no or an unknown decision, a returned report without a comment, or a comment over 2,000 characters (`pointer` names the value).",
                 [StatusCodes.Status403Forbidden] = "The token lacks `reports:review`, or its region prefixes (`region_prefixes`) do not cover the report's region. Nothing was recorded.",
             },
+            RequestExamples = Json(System.Text.Json.Nodes.JsonNode.Parse("""{"decision":"returned","comment":"表三（七）总计 does not equal the sum of its rows; please correct and resubmit."}""")!),
+            ResponseExamples = Examples(new Dictionary<int, string>
+            {
+                [StatusCodes.Status200OK] = """{"reportId":"3f2b8c1e-5d4a-4e7b-9a61-2c0d8e4f7a15","revision":2,"decision":"returned","comment":"表三（七）总计 does not equal the sum of its rows; please correct and resubmit.","reviewedBy":"office-14","reviewedClient":"supervision","reviewedAt":"2025-03-04T06:30:00+00:00"}""",
+            }),
+        },
+        ["SetPeriodLock"] = new()
+        {
+            RequestBody = "The last day (UTC+8, `YYYY-MM-DD`) on which the year's reports may be corrected freely; it must be after the report year.",
+            RequestExamples = Json(System.Text.Json.Nodes.JsonNode.Parse("""{"lockedAfter":"2025-06-30"}""")!),
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status200OK] = "The lock is stored (and its change recorded); corrections of the year's reports after the day are refused (409 `period-locked`) " +
+                    "unless a reviewer returned the report.",
+                [StatusCodes.Status400BadRequest] = "The year is not a report year (2019–2100; `parameter` year), or lockedAfter is missing, not a date, or not after the report year " +
+                    "(`parameter` or `pointer` lockedAfter). Nothing was changed.",
+                [StatusCodes.Status403Forbidden] = "The token lacks `periods:lock`. Nothing was changed.",
+            },
+            ResponseExamples = Examples(new Dictionary<int, string> { [StatusCodes.Status200OK] = PeriodLockExample }),
+        },
+        ["RemovePeriodLock"] = new()
+        {
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status204NoContent] = "The stored lock is removed (and its removal recorded); the configured lock of the year, if any, applies again.",
+                [StatusCodes.Status404NotFound] = "No lock is stored for the year (type `no-period-lock`); a configured lock is not changed by this API.",
+                [StatusCodes.Status403Forbidden] = "The token lacks `periods:lock`. Nothing was changed.",
+            },
+            ResponseExamples = Examples(new Dictionary<int, string>
+            {
+                [StatusCodes.Status404NotFound] = """{"type":"https://report-service/problems/no-period-lock","title":"No stored period lock","status":404,"detail":"No period lock is stored for 2022. The configuration's lock for 2022 (2023-06-30) is not changed by this API.","instance":"/v1/period-locks/2022","traceId":"0af7651916cd43dd8448eb211c80319c"}""",
+            }),
+        },
+        ["ListPeriodLocks"] = new()
+        {
+            Responses = new Dictionary<int, string>
+            {
+                [StatusCodes.Status200OK] = "Every year with a lock in force, by year.",
+                [StatusCodes.Status403Forbidden] = "The token lacks `periods:lock`.",
+            },
+            ResponseExamples = Examples(new Dictionary<int, string>
+            {
+                [StatusCodes.Status200OK] = """{"locks":[{"year":2022,"lockedAfter":"2023-06-30","source":"configuration","configured":"2023-06-30","setBy":null,"setClient":null,"setAt":null},""" +
+                    PeriodLockExample + "]}",
+            }),
         },
         ["ImportReports"] = new()
         {

@@ -25,6 +25,7 @@ internal static partial class AuthSetup
             authorization.AddPolicy(Policies.Write, policy => policy.AddRequirements(new ScopeRequirement(Scopes.Write)));
             authorization.AddPolicy(Policies.Review, policy => policy.AddRequirements(new ScopeRequirement(Scopes.Review)));
             authorization.AddPolicy(Policies.WriteAgencies, policy => policy.AddRequirements(new ScopeRequirement(Scopes.AgenciesWrite)));
+            authorization.AddPolicy(Policies.LockPeriods, policy => policy.AddRequirements(new ScopeRequirement(Scopes.LockPeriods)));
             authorization.AddPolicy(Policies.ReadReports, policy => policy.AddRequirements(
                 new ScopeRequirement(auth.Value.PublicReports ? null : Scopes.Read)));
             authorization.AddPolicy(Policies.ReadPublicData, policy => policy.AddRequirements(

@@ -12,6 +12,9 @@ internal static class Scopes
     /// <summary>A supervising office: may register, replace and dissolve agencies of its region prefixes.</summary>
     public const string AgenciesWrite = "agencies:write";
 
+    /// <summary>An administrator of the reporting calendar: may set and remove period locks (every year, not region-scoped).</summary>
+    public const string LockPeriods = "periods:lock";
+
     /// <summary>Credit codes of the agencies whose reports the token may write (a JSON array, or space-separated).</summary>
     public const string CreditCodesClaim = "credit_codes";
 
@@ -32,6 +35,9 @@ internal static class Policies
 
     /// <summary>Needs <see cref="Scopes.AgenciesWrite"/>; each agency's region is checked against the token's region prefixes.</summary>
     public const string WriteAgencies = "write-agencies";
+
+    /// <summary>Needs <see cref="Scopes.LockPeriods"/>: period locks, read and changed (ADR 16).</summary>
+    public const string LockPeriods = "lock-periods";
 
     /// <summary>Report bodies: <see cref="Scopes.Read"/> unless <c>Auth:PublicReports</c>.</summary>
     public const string ReadReports = "read-reports";

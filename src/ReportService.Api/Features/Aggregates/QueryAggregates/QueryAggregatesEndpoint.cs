@@ -22,7 +22,8 @@ internal sealed class QueryAggregatesEndpoint(ReportsDbContext db, RegionDirecto
             s.Summary = "Sums of accepted reports by region, year and more";
             s.Description = "Sums the current revision of every accepted report matching the filters, grouped by the groupBy dimensions. " +
                 "Only one scope is summed at a time (default agency), so region-wide aggregate reports never double count. " +
-                "Fresh: a report accepted or corrected by one request is counted by the next. Answers text/csv with Accept: text/csv: " +
+                "Fresh: a report accepted or corrected by one request is counted by the next. With reviewStatus=approved only reports a reviewer " +
+                "approved count (DHIS2's \"hide unapproved data\"); a review is counted by the next request. Answers text/csv with Accept: text/csv: " +
                 "one row per group, its header row in Chinese statutory labels by default and in English with Accept-Language: en " +
                 "(the same columns and values; Content-Language says which). " +
                 "ETag and Cache-Control: no-cache make revalidation cheap (304).\n\n" + AggregateCsv.Documentation();

@@ -25,7 +25,7 @@ internal sealed class QueryOutcomesEndpoint(ReportsDbContext db, RegionDirectory
             s.Summary = "Outcomes of requests as tidy rows for charts";
             s.Description = "The same filters and groups as /v1/aggregates; one row per group and outcome category (the leaf rows of " +
                 "三、本年度办理结果 and the subtotals of （三）–（六）) with its label, value for the chosen applicant column " +
-                "(default total) and share of （七）总计. Answers text/csv with Accept: text/csv: the key columns of the groupBy dimensions " +
+                "(default total) and share of （七）总计. reviewStatus=approved counts only approved reports. Answers text/csv with Accept: text/csv: the key columns of the groupBy dimensions " +
                 "(as for /v1/aggregates), then 报告数/reports (reportCount), 类别/category (category), 办理结果/outcome (label; English with " +
                 "Accept-Language: en), 小计/subtotal (subtotal: 是/否, yes/no), 数量（<column>）/count (<column>) (value) and " +
                 "占（七）总计比例/share of (7) outcomes total (share, empty when that total is 0); the header row is Chinese by default and " +

@@ -134,8 +134,9 @@ internal sealed class CorrectReportEndpoint(ReportValidator validator, ReportsDb
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             // The report's row is locked first, so that a review cannot approve the revision this correction replaces
-            // between the check and the write (a review waits, then finds the new revision: 412).
-            if (await locks.RefusalAsync(db, before, await ReviewLocks.LockStatusAsync(db, id, cancellationToken), cancellationToken) is { } locked)
+            // between the check and the write (a review waits, then finds the new revision: 412), and so is the year's
+            // period lock (shared), so that a lock change cannot be acknowledged while this correction may still commit.
+            if (await locks.RefusalAsync(db, before, await ReviewLocks.LockStatusAsync(db, id, stored.Year, cancellationToken), cancellationToken) is { } locked)
             {
                 return locked;
             }

@@ -141,8 +141,28 @@ internal sealed class ReviewReportEndpoint(ReportsDbContext db, TimeProvider clo
         db.Reviews.Add(review);
         await db.SaveChangesAsync(cancellationToken);
         await db.Database.ExecuteSqlAsync($"UPDATE reports SET review_status = {review.Decision} WHERE id = {id}", cancellationToken);
+        // The approved view of the aggregates (ADR 17) changes with the status, in this transaction: an approval adds the
+        // current revision, a return of an approved report takes it away (an approved report cannot have been corrected,
+        // so its current revision is the approved one); a second approval or a return of a pending report changes nothing.
+        var wasApproved = report.ReviewStatus == ReviewStatuses.Approved;
+        var sign = (wasApproved, decision) switch
+        {
+            (false, ReviewDecision.Approved) => 1,
+            (true, ReviewDecision.Returned) => -1,
+            _ => 0,
+        };
+        if (sign != 0)
+        {
+            await AggregateRollups.ApplyApprovedAsync(db, report, sign, cancellationToken);
+        }
+
         // Not cancellable: a review acknowledged to nobody must not be half-known (ADR 12).
         await transaction.CommitAsync(CancellationToken.None);
+        if (sign != 0)
+        {
+            // The aggregates' ETags (ADR 8) follow the approved view too.
+            await ReportChanges.AdvanceAsync(db);
+        }
 
         Telemetry.ReportsReviewed.Add(1, new KeyValuePair<string, object?>("decision", review.Decision));
         HttpContext.Response.Headers.ETag = ReportRecords.ETag(report.CurrentRevision);

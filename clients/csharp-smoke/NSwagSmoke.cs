@@ -84,7 +84,7 @@ internal static class NSwagSmoke
 
             smoke.Ok("409: DuplicateReportProblem; 404: ProblemDetails");
 
-            var answer = await client.QueryAggregatesAsync(null, null, null, township, null, null, null, null, null, null, null);
+            var answer = await client.QueryAggregatesAsync(null, null, null, township, null, null, null, null, null, null, null, null);
             var group = answer.Groups.Count == 1 ? answer.Groups.First() : null;
             Check(group is not null, "aggregates: one group");
             Check(group!.ReportCount == 2 && group.Formats._2019 == 1 && group.Formats._2021 == 1, "aggregates: one report of each format");
@@ -102,7 +102,7 @@ internal static class NSwagSmoke
             Check(sums.ReceivedNaturalPerson == Text(ExpectedSum), $"aggregates CSV: {CsvReceivedNaturalPerson} {ExpectedSum}, got {sums.ReceivedNaturalPerson}");
             smoke.Ok($"aggregates CSV: {sums.ReceivedNaturalPerson}");
 
-            var outcomes = await client.QueryOutcomesAsync(null, null, null, township, null, null, null, null, Applicant2.NaturalPerson, null, null);
+            var outcomes = await client.QueryOutcomesAsync(null, null, null, township, null, null, null, null, null, Applicant2.NaturalPerson, null, null);
             var disclosed = outcomes.Rows.FirstOrDefault(r => r.Category == "disclosed");
             Check(disclosed is { Value: ExpectedSum, Share: 1 }, $"outcomes: disclosed {ExpectedSum}, share 1, got {disclosed?.Value}");
             smoke.Ok($"outcomes JSON: disclosed {disclosed!.Value}");

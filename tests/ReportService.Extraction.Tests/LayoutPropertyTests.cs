@@ -54,6 +54,7 @@ public sealed class LayoutPropertyTests(ITestOutputHelper output)
     [Theory]
     [InlineData(TextLayout.Tabs)]
     [InlineData(TextLayout.Markdown)]
+    [InlineData(TextLayout.Sectioned)]
     [InlineData(TextLayout.PipeLines)]
     [InlineData(TextLayout.SeparatorLines)]
     [InlineData(TextLayout.Shuffled)]

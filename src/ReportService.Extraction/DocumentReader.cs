@@ -246,7 +246,7 @@ internal static partial class DocumentReader
     [GeneratedRegex(@"(?<y>20\d\d)\s*年")]
     private static partial Regex MentionedYear();
 
-    [GeneratedRegex(@"(?:^|\n|《)[ \t#*]*(?<name>[\u4E00-\u9FFF()]{2,40}?)[ \t]*20\d\d\s*年\s*度?\s*(?:政府)?\s*信息公开", RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"(?:^|\n|《)[ \t#*]*(?:(?:标题|题名|名称)[ \t]*:[ \t]*)?(?<name>[\u4E00-\u9FFF()]{2,40}?)[ \t]*20\d\d\s*年\s*度?\s*(?:政府)?\s*信息公开", RegexOptions.ExplicitCapture)]
     private static partial Regex TitleName();
 
     /// <summary>"2019年上海市人民政府办公厅政府信息公开工作年度报告": the year first, then a name that ends like an agency's.</summary>

@@ -43,6 +43,12 @@ public enum TextLayout
     RunTogether,
 
     /// <summary>
+    /// Run together and the whole report on one line, no separator anywhere (DevSet d26–d32, a crawler's text of a
+    /// page): a row's digits run into the next row's number and into the headings ("00000002.其他…", "1000001三、本年度…").
+    /// </summary>
+    RunTogetherOneLine,
+
+    /// <summary>
     /// What document converters make of the tables (DevSet d23): every table-3 row under a heading of its own, a
     /// header of placeholders ("| 类别 | 数据1 | … |"), then the row with its label printed again; table 4 as three
     /// small tables, one per group.
@@ -62,7 +68,9 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
     {
         var format = report["format"]!.GetValue<string>();
         var year = report["year"]!.GetValue<int>();
-        Line($"{report["agency"]!["name"]}{year}年政府信息公开工作年度报告");
+        // A crawler's copy heads the page with its metadata: "标题: X2024年度政府信息公开工作年度报告" (DevSet d26–d32).
+        var crawled = (layout is TextLayout.Shuffled or TextLayout.RunTogetherOneLine) && random.Next(2) == 0;
+        Line($"{(crawled ? "标题: " : "")}{report["agency"]!["name"]}{year}年{(crawled ? "度" : "")}政府信息公开工作年度报告");
         Line("一、总体情况");
         Line(report["text"]!["overview"]!.GetValue<string>());
         Line("二、主动公开政府信息情况");
@@ -242,7 +250,7 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
     private void Line(string text)
     {
         _out.Append(text);
-        _out.Append(layout == TextLayout.OneLine ? " " : "\n");
+        _out.Append(layout switch { TextLayout.OneLine => " ", TextLayout.RunTogetherOneLine => "", _ => "\n" });
     }
 
     /// <summary>A printed row; a null cell is blank (printed empty where the layout can show that).</summary>
@@ -310,7 +318,7 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
                 }
 
                 break;
-            case TextLayout.RunTogether:
+            case TextLayout.RunTogether or TextLayout.RunTogetherOneLine:
                 Line(header ? label + string.Concat(cells) : label + string.Concat(cells.Select(c => c ?? "")));
                 break;
             default:

@@ -100,6 +100,15 @@ internal static class TableReader
                     continue;
                 }
 
+                // A whole table on one line runs the previous row's digits into this row's number
+                // ("1.属于国家秘密00000002.其他法律…"): the number is the digits' end, the rest are that row's cells.
+                if (numbering is { } m && m.ToString(System.Globalization.CultureInfo.InvariantCulture) is var label &&
+                    text.AsSpan(q, p - 1 - q).EndsWith(label, StringComparison.Ordinal))
+                {
+                    p = p - 1 - label.Length;
+                    continue;
+                }
+
                 break;
             }
 

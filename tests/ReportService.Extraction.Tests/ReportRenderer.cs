@@ -70,7 +70,16 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
         var year = report["year"]!.GetValue<int>();
         // A crawler's copy heads the page with its metadata: "标题: X2024年度政府信息公开工作年度报告" (DevSet d26–d32).
         var crawled = (layout is TextLayout.Shuffled or TextLayout.RunTogetherOneLine) && random.Next(2) == 0;
-        Line($"{(crawled ? "标题: " : "")}{report["agency"]!["name"]}{year}年{(crawled ? "度" : "")}政府信息公开工作年度报告");
+        if (layout == TextLayout.Spaces && random.Next(2) == 0)
+        {
+            // A PDF's centred title comes out broken after the name (the 淮安市 2024 PDF of DevSet/README.md).
+            Line($"        {report["agency"]!["name"]}");
+            Line($"   {year} 年政府信息公开工作年度报告");
+        }
+        else
+        {
+            Line($"{(crawled ? "标题: " : "")}{report["agency"]!["name"]}{year}年{(crawled ? "度" : "")}政府信息公开工作年度报告");
+        }
         Line("一、总体情况");
         Line(report["text"]!["overview"]!.GetValue<string>());
         Line("二、主动公开政府信息情况");

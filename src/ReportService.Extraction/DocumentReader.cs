@@ -60,7 +60,7 @@ internal static partial class DocumentReader
     /// <summary>The agency's name as printed before the year in the title (《X2023年政府信息公开工作年度报告》, or a title line).</summary>
     public static ExtractedField<string> AgencyName(SourceText source)
     {
-        foreach (Match match in TitleName().Matches(source.Text).Concat(YearFirstTitleName().Matches(source.Text)))
+        foreach (Match match in TitleName().Matches(source.Text).Concat(YearFirstTitleName().Matches(source.Text)).Concat(NameAboveYearTitle().Matches(source.Text)))
         {
             var group = match.Groups["name"];
             var name = source.Original.Substring(group.Index, group.Length).Trim();
@@ -246,12 +246,19 @@ internal static partial class DocumentReader
     [GeneratedRegex(@"(?<y>20\d\d)\s*年")]
     private static partial Regex MentionedYear();
 
-    [GeneratedRegex(@"(?:^|\n|《)[ \t#*]*(?<name>[\u4E00-\u9FFF()]{2,40}?)[ \t]*20\d\d\s*年\s*度?\s*(?:政府)?\s*信息公开", RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"(?:^|\n|《)[ \t#*]*(?:(?:标题|题名|名称)[ \t]*:[ \t]*)?(?<name>[\u4E00-\u9FFF()]{2,40}?)[ \t]*20\d\d\s*年\s*度?\s*(?:政府)?\s*信息公开", RegexOptions.ExplicitCapture)]
     private static partial Regex TitleName();
 
     /// <summary>"2019年上海市人民政府办公厅政府信息公开工作年度报告": the year first, then a name that ends like an agency's.</summary>
     [GeneratedRegex(@"(?:^|\n|《)[ \t#*]*20\d\d\s*年\s*度?\s*(?<name>(?![我本该])[\u4E00-\u9FFF()]{1,38}?(?:人民政府|政府|办公厅|办公室|委员会|街道办事处|办事处|局|厅|委|办|署|部|中心|镇|乡))\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报)", RegexOptions.ExplicitCapture)]
     private static partial Regex YearFirstTitleName();
+
+    /// <summary>
+    /// A title broken after the name, as a PDF's centred title lines come out: "淮安市人民政府" on a line of its own,
+    /// "2024 年政府信息公开工作年度报告" on the next; only a name that ends like an agency's.
+    /// </summary>
+    [GeneratedRegex(@"(?:^|\n)[ \t]*(?<name>[\u4E00-\u9FFF()]{1,38}?(?:人民政府|政府|办公厅|办公室|委员会|街道办事处|办事处|局|厅|委|办|署|部|中心|镇|乡))[ \t]*\n[ \t]*20\d\d\s*年\s*度?\s*(?:政府)?\s*信息公开", RegexOptions.ExplicitCapture)]
+    private static partial Regex NameAboveYearTitle();
 
     [GeneratedRegex(@"(?:^|\n)[ \t]*(?<d>(?<y>20\d\d)\s*年\s*(?<m>\d{1,2})\s*月\s*(?<day>\d{1,2})\s*日)[ \t]*(?=\n|$)")]
     private static partial Regex SignatureDate();

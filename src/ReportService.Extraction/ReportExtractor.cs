@@ -186,6 +186,11 @@ public static class ReportExtractor
         }
 
         var slots = SlotReader.Read(source, header.End, end);
+        if (slots.Count < spec.Columns && GroupByGroup(source, start!.Value, end) is { } grouped)
+        {
+            slots = grouped;
+        }
+
         var row = RowAligner.Align(source, spec, header.Start, slots, TableReader.Table4GroupTotals);
         if (row.NeedsSolving)
         {
@@ -201,6 +206,45 @@ public static class ReportExtractor
 
         warnings.AddRange(row.Warnings);
         return row.Cells!;
+    }
+
+    /// <summary>
+    /// Table 4 printed as three small tables, each group under its own heading (行政复议, 未经复议直接起诉, 复议后起诉)
+    /// with its own header and five numbers, as document converters split it: each group's cells follow the last
+    /// header label before the next group. Null unless every group prints exactly five cells, so the one-row
+    /// reading stands whenever this is not that layout.
+    /// </summary>
+    private static List<Slot>? GroupByGroup(SourceText source, int start, int end)
+    {
+        var first = source.Find("行政复议", start, end);
+        var second = first is { } f ? source.FindAny(["未经复议直接起诉", "直接起诉"], f.End, end) : null;
+        var third = second is { } d ? source.Find("复议后起诉", d.End, end) : null;
+        if (first is null || second is null || third is null)
+        {
+            return null;
+        }
+
+        var bounds = new[] { (first.Value.End, second.Value.Start), (second.Value.End, third.Value.Start), (third.Value.End, end) };
+        var slots = new List<Slot>(15);
+        foreach (var (from, to) in bounds)
+        {
+            var header = Table4Header.Select(k => source.FindLast(k, from, to)).Where(x => x is not null).Select(x => x!.Value)
+                .OrderByDescending(x => x.End).FirstOrDefault();
+            if (header == default)
+            {
+                return null;
+            }
+
+            var group = SlotReader.Read(source, header.End, to);
+            if (group.Count != 5)
+            {
+                return null;
+            }
+
+            slots.AddRange(group);
+        }
+
+        return slots;
     }
 
     private static void Collect(SourceText source, List<RowReading> rows, List<ExtractedCell> cells, List<string> warnings)

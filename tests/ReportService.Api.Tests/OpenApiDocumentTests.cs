@@ -68,6 +68,21 @@ public sealed class OpenApiDocumentTests(ServiceFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Every_binary_request_body_says_so()
+    {
+        // A PDF (and an NDJSON file) is sent as bytes: a client generated without format binary sends a string.
+        var document = JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+        var bodies = document["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject().Select(o => (Name: $"{o.Key.ToUpperInvariant()} {p.Key}", Content: o.Value!["requestBody"]?["content"]?.AsObject())))
+            .Where(b => b.Content is not null)
+            .SelectMany(b => b.Content!.Where(c => c.Key is "application/pdf" or "application/x-ndjson").Select(c => (b.Name, MediaType: c.Key, Schema: c.Value!["schema"]!)))
+            .ToList();
+
+        Assert.Contains(bodies, b => b is { Name: "POST /v1/reports/extract", MediaType: "application/pdf" });
+        Assert.All(bodies, b => Assert.True(b.Schema["format"]?.GetValue<string>() == "binary", $"{b.Name} {b.MediaType} is not format binary"));
+    }
+
+    [Fact]
     public async Task A_report_is_one_of_the_two_formats_by_its_format()
     {
         var schemas = JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!["components"]!["schemas"]!;

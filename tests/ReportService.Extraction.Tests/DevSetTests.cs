@@ -7,7 +7,7 @@ using ReportService.TestSupport;
 namespace ReportService.Extraction.Tests;
 
 /// <summary>
-/// The development set: twenty-two real published reports (twenty-one texts, one page) (DevSet/README.md cites each), their text as the
+/// The development set: thirty-one real published reports in thirty-two documents (thirty texts, two pages; d25 is the PDF text of a report whose PDF is not committed) (DevSet/README.md cites each), their text as the
 /// search corpus stores it, and the report JSON transcribed by hand from that text. Every cell of the format is
 /// compared; the differences the extractor still has are listed here with the reason, so a fix or a
 /// regression both fail this test until the list is updated.
@@ -22,12 +22,30 @@ public sealed class DevSetTests(Xunit.Abstractions.ITestOutputHelper output)
         ["d04"] = "one cell per line", ["d06"] = "one cell per line", ["d11"] = "one cell per line", ["d12"] = "one cell per line",
         ["d14"] = "one cell per line", ["d15"] = "one cell per line", ["d17"] = "one cell per line", ["d18"] = "one cell per line",
         ["d19"] = "one cell per line", ["d20"] = "one cell per line", ["d21"] = "one cell per line",
-        ["d08"] = "one cell per paragraph", ["d09"] = "tables as images", ["d16"] = "HTML tables",
+        ["d08"] = "one cell per paragraph", ["d09"] = "tables as images", ["d16"] = "HTML tables", ["d24"] = "HTML tables",
+        ["d23"] = "converter markdown (a table per row)", ["d25"] = "PDF text, space-separated",
+        ["d26"] = "run together (one line)", ["d27"] = "run together (one line)", ["d28"] = "run together (one line)", ["d29"] = "run together (one line)",
+        ["d30"] = "run together (one line)", ["d31"] = "run together (one line)", ["d32"] = "run together (one line)",
     };
+
+    /// <summary>
+    /// 平潭's run-together 行政规范性文件 row: the overview names how many were issued (and in d29 how many are in force),
+    /// which a person uses; the table's digits alone split several ways, so the extractor leaves the row ambiguous.
+    /// </summary>
+    private const string SplitByTheOverview = "run-together digits split several ways; the overview names the count: ambiguous";
 
     /// <summary>Known differences per report: the key of each differing cell or field, and why.</summary>
     private static readonly Dictionary<string, Dictionary<string, string>> KnownDifferences = new()
     {
+        ["d29_pingtan_zone_2022.txt"] = new()
+        {
+            // "行政规范性文件8855698": 88 issued and 698 in force are named in the overview, which leaves 55 repealed.
+            ["/activeDisclosure/normativeDocuments/issued"] = SplitByTheOverview,
+            ["/activeDisclosure/normativeDocuments/repealed"] = SplitByTheOverview,
+            ["/activeDisclosure/normativeDocuments/inForce"] = SplitByTheOverview,
+        },
+        ["d30_pingtan_zone_2023.txt"] = new() { ["/activeDisclosure/normativeDocuments/issued"] = SplitByTheOverview },
+        ["d31_pingtan_zone_2024.txt"] = new() { ["/activeDisclosure/normativeDocuments/issued"] = SplitByTheOverview },
         ["d17_nanhu_bureau_2019.txt"] = new()
         {
             // The page prints "3 |", "3 |", "|||||||": the five empty cells collapsed into one run of pipes, so the
@@ -51,10 +69,10 @@ public sealed class DevSetTests(Xunit.Abstractions.ITestOutputHelper output)
     public static TheoryData<string> Reports() => [.. Ids()];
 
     [Fact]
-    public void The_development_set_has_twenty_two_reports_each_with_its_transcription()
+    public void The_development_set_has_thirty_two_documents_each_with_its_transcription()
     {
         var ids = Ids();
-        Assert.Equal(22, ids.Count);
+        Assert.Equal(32, ids.Count);
         foreach (var id in ids)
         {
             Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "DevSet", Path.ChangeExtension(id, ".json"))), id);
@@ -127,9 +145,9 @@ public sealed class DevSetTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void Cell_accuracy_per_layout()
     {
-        var rows = Ids().Select(id => (Layout: Layouts[id[..3]], Expected: Load(id).Expected, Result: Load(id).Result)).ToList();
+        var rows = Ids().Select(id => (Id: id[..3], Layout: Layouts[id[..3]], Expected: Load(id).Expected, Result: Load(id).Result)).ToList();
         var pdf = Path.Combine(AppContext.BaseDirectory, "Pdf", "d16_shanghai_office_2019.pdf");
-        rows.Add(("PDF (d16 printed by chromium)", rows.Single(r => r.Layout == "HTML tables").Expected, ReportExtractor.FromPdf(File.ReadAllBytes(pdf))));
+        rows.Add(("d16", "PDF (d16 printed by chromium)", rows.Single(r => r.Layout == "HTML tables" && r.Id == "d16").Expected, ReportExtractor.FromPdf(File.ReadAllBytes(pdf))));
 
         var wrong = 0;
         output.WriteLine("| layout | reports | transcribed cells | extracted exactly | accuracy | inferred | ambiguous | wrong |");
@@ -137,7 +155,7 @@ public sealed class DevSetTests(Xunit.Abstractions.ITestOutputHelper output)
         foreach (var group in rows.GroupBy(r => r.Layout).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             int transcribed = 0, exact = 0, inferred = 0, ambiguous = 0, groupWrong = 0;
-            foreach (var (_, expected, result) in group)
+            foreach (var (_, _, expected, result) in group)
             {
                 foreach (var pointer in Comparison.Pointers(expected["format"]!.GetValue<string>()))
                 {

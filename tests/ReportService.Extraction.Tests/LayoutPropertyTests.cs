@@ -54,6 +54,7 @@ public sealed class LayoutPropertyTests(ITestOutputHelper output)
     [Theory]
     [InlineData(TextLayout.Tabs)]
     [InlineData(TextLayout.Markdown)]
+    [InlineData(TextLayout.Sectioned)]
     [InlineData(TextLayout.PipeLines)]
     [InlineData(TextLayout.SeparatorLines)]
     [InlineData(TextLayout.Shuffled)]
@@ -109,9 +110,11 @@ public sealed class LayoutPropertyTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(ReportFormats.Format2021)]
-    [InlineData(ReportFormats.Format2019)]
-    public void Run_together_cells_come_back_exact_or_ambiguous_never_wrong(string format)
+    [InlineData(ReportFormats.Format2021, TextLayout.RunTogether)]
+    [InlineData(ReportFormats.Format2019, TextLayout.RunTogether)]
+    [InlineData(ReportFormats.Format2021, TextLayout.RunTogetherOneLine)]
+    [InlineData(ReportFormats.Format2019, TextLayout.RunTogetherOneLine)]
+    public void Run_together_cells_come_back_exact_or_ambiguous_never_wrong(string format, TextLayout layout)
     {
         var exact = 0;
         var ambiguous = 0;
@@ -120,7 +123,7 @@ public sealed class LayoutPropertyTests(ITestOutputHelper output)
         {
             var random = new Random(2000 + seed);
             var report = ReportGenerator.Generate(random, format);
-            var result = ReportExtractor.FromText(new ReportRenderer(TextLayout.RunTogether, random).Render(report));
+            var result = ReportExtractor.FromText(new ReportRenderer(layout, random).Render(report));
             foreach (var pointer in Comparison.Pointers(format).Where(p => !p.StartsWith("/activeDisclosure", StringComparison.Ordinal)))
             {
                 var want = Comparison.Expected(report, pointer);
@@ -142,15 +145,25 @@ public sealed class LayoutPropertyTests(ITestOutputHelper output)
                 }
             }
 
-            foreach (var cell in result.Cells.Where(c => c.Pointer.StartsWith("/activeDisclosure", StringComparison.Ordinal) && c.Value is not null))
+            // Table 2 has no identities: a cell comes back with its value or ambiguous (with it among the candidates),
+            // a 本年增/减 printed with its sign ("5-342") included; never missing, never wrong.
+            foreach (var cell in result.Cells.Where(c => c.Pointer.StartsWith("/activeDisclosure", StringComparison.Ordinal)))
             {
-                Assert.Equal(Comparison.Expected(report, cell.Pointer), cell.Value);
+                var want = Comparison.Expected(report, cell.Pointer);
+                if (cell.Value is not null)
+                {
+                    Assert.Equal(want, cell.Value);
+                }
+                else
+                {
+                    Assert.True(cell.Status == ExtractionStatus.Ambiguous, $"seed {seed}: {cell.Pointer} {cell.Status}, printed {want} ({cell.Note})");
+                }
             }
         }
 
         // Most generated rows are small numbers, which split one way only; a row of two-digit numbers often has
         // several splits that every identity accepts, and stays ambiguous.
-        output.WriteLine($"{format}: {exact} of {total} table-3/4 cells settled, {ambiguous} ambiguous");
+        output.WriteLine($"{format}, {layout}: {exact} of {total} table-3/4 cells settled, {ambiguous} ambiguous");
         Assert.True(exact > total / 2, $"{exact} of {total} table-3/4 cells settled");
     }
 

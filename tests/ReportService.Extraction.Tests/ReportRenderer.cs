@@ -41,6 +41,19 @@ public enum TextLayout
 
     /// <summary>No separator at all between the cells of a row: "（一）予以公开7000007".</summary>
     RunTogether,
+
+    /// <summary>
+    /// Run together and the whole report on one line, no separator anywhere (DevSet d26–d32, a crawler's text of a
+    /// page): a row's digits run into the next row's number and into the headings ("00000002.其他…", "1000001三、本年度…").
+    /// </summary>
+    RunTogetherOneLine,
+
+    /// <summary>
+    /// What document converters make of the tables (DevSet d23): every table-3 row under a heading of its own, a
+    /// header of placeholders ("| 类别 | 数据1 | … |"), then the row with its label printed again; table 4 as three
+    /// small tables, one per group.
+    /// </summary>
+    Sectioned,
 }
 
 /// <summary>Renders a report JSON as the text of a published report in a given layout; blank cells stay blank.</summary>
@@ -49,13 +62,24 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
     private readonly StringBuilder _out = new();
 
     public static readonly IReadOnlyList<TextLayout> Positional =
-        [TextLayout.Tabs, TextLayout.Spaces, TextLayout.OnePerLine, TextLayout.Markdown, TextLayout.PipeLines, TextLayout.SeparatorLines, TextLayout.FullWidth, TextLayout.Shuffled, TextLayout.OneLine];
+        [TextLayout.Tabs, TextLayout.Spaces, TextLayout.OnePerLine, TextLayout.Markdown, TextLayout.PipeLines, TextLayout.SeparatorLines, TextLayout.FullWidth, TextLayout.Shuffled, TextLayout.OneLine, TextLayout.Sectioned];
 
     public string Render(JsonObject report)
     {
         var format = report["format"]!.GetValue<string>();
         var year = report["year"]!.GetValue<int>();
-        Line($"{report["agency"]!["name"]}{year}年政府信息公开工作年度报告");
+        // A crawler's copy heads the page with its metadata: "标题: X2024年度政府信息公开工作年度报告" (DevSet d26–d32).
+        var crawled = (layout is TextLayout.Shuffled or TextLayout.RunTogetherOneLine) && random.Next(2) == 0;
+        if (layout == TextLayout.Spaces && random.Next(2) == 0)
+        {
+            // A PDF's centred title comes out broken after the name (the 淮安市 2024 PDF of DevSet/README.md).
+            Line($"        {report["agency"]!["name"]}");
+            Line($"   {year} 年政府信息公开工作年度报告");
+        }
+        else
+        {
+            Line($"{(crawled ? "标题: " : "")}{report["agency"]!["name"]}{year}年{(crawled ? "度" : "")}政府信息公开工作年度报告");
+        }
         Line("一、总体情况");
         Line(report["text"]!["overview"]!.GetValue<string>());
         Line("二、主动公开政府信息情况");
@@ -78,6 +102,16 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
                 Line(AlignedLine(Table3Label(row.Key), Cells(report, Table3.Columns.Select(row.CellPointer))));
             }
         }
+        else if (layout == TextLayout.Sectioned)
+        {
+            foreach (var row in Table3.RowsOf(format))
+            {
+                Line("### " + Table3Label(row.Key));
+                Line("| 类别 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |");
+                Line("|---|---|---|---|---|---|---|---|");
+                Row(Table3Label(row.Key), Cells(report, Table3.Columns.Select(row.CellPointer)));
+            }
+        }
         else
         {
             Row("自然人", ["法人或其他组织", "总计"], header: true);
@@ -89,10 +123,23 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
         }
 
         Line("四、政府信息公开行政复议、行政诉讼情况");
-        Row("行政复议", ["行政诉讼"], header: true);
-        Row("结果维持", ["结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"], header: true);
-        Row("结果维持", ["结果纠正", "其他结果", "尚未审结", "总计", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"], header: true);
-        Row("", Cells(report, Table4.Groups.SelectMany(g => Table4.Fields.Select(g.CellPointer))));
+        if (layout == TextLayout.Sectioned)
+        {
+            foreach (var (group, heading) in Table4.Groups.Zip(["### 行政复议", "### 行政诉讼（未经复议直接起诉）", "### 行政诉讼（复议后起诉）"]))
+            {
+                Line(heading);
+                Line("| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |");
+                Line("|---|---|---|---|---|");
+                Line("| " + string.Concat(Cells(report, Table4.Fields.Select(group.CellPointer)).Select(c => (c ?? "") + " | ")));
+            }
+        }
+        else
+        {
+            Row("行政复议", ["行政诉讼"], header: true);
+            Row("结果维持", ["结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"], header: true);
+            Row("结果维持", ["结果纠正", "其他结果", "尚未审结", "总计", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"], header: true);
+            Row("", Cells(report, Table4.Groups.SelectMany(g => Table4.Fields.Select(g.CellPointer))));
+        }
         Line("五、存在的主要问题及改进情况");
         Line(report["text"]!["problemsAndImprovements"]!.GetValue<string>());
         Line("六、其他需要报告的事项");
@@ -212,7 +259,7 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
     private void Line(string text)
     {
         _out.Append(text);
-        _out.Append(layout == TextLayout.OneLine ? " " : "\n");
+        _out.Append(layout switch { TextLayout.OneLine => " ", TextLayout.RunTogetherOneLine => "", _ => "\n" });
     }
 
     /// <summary>A printed row; a null cell is blank (printed empty where the layout can show that).</summary>
@@ -233,7 +280,11 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
 
                 break;
             case TextLayout.Spaces or TextLayout.Aligned:
-                Line(label + string.Concat(cells.Select(c => new string(' ', random.Next(1, 7)) + (c ?? ""))));
+                // A PDF's column-aligned text wraps a long label's note in brackets onto the next line (DevSet d25).
+                var wrapped = layout == TextLayout.Spaces && label.Contains("只计这一情", StringComparison.Ordinal) && random.Next(2) == 0
+                    ? label.Replace("只计这一情", "只计这一情\n", StringComparison.Ordinal)
+                    : label;
+                Line(wrapped + string.Concat(cells.Select(c => new string(' ', random.Next(1, 7)) + (c ?? ""))));
                 break;
             case TextLayout.OneLine:
                 Line(label + string.Concat(cells.Select(c => " " + (c ?? ""))));
@@ -246,7 +297,7 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
                 }
 
                 break;
-            case TextLayout.Markdown:
+            case TextLayout.Markdown or TextLayout.Sectioned:
                 Line("| " + label + " | " + string.Concat(cells.Select(c => (c ?? "") + " | ")));
                 if (header && label == "自然人")
                 {
@@ -276,7 +327,7 @@ internal sealed class ReportRenderer(TextLayout layout, Random random)
                 }
 
                 break;
-            case TextLayout.RunTogether:
+            case TextLayout.RunTogether or TextLayout.RunTogetherOneLine:
                 Line(header ? label + string.Concat(cells) : label + string.Concat(cells.Select(c => c ?? "")));
                 break;
             default:

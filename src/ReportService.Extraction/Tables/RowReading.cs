@@ -311,7 +311,8 @@ internal static class RowAligner
                 }
 
                 var value = decimal.Parse(digits.AsSpan(from, length), System.Globalization.CultureInfo.InvariantCulture);
-                current.Add((value, slot.DigitsStart + from, length));
+                var signed = slot.Negative && from == 0;
+                current.Add(signed ? (-value, slot.DigitsStart - 1, length + 1) : (value, slot.DigitsStart + from, length));
                 SplitDigits(slot, from + length, token, remaining - 1, tokensLeft);
                 current.RemoveAt(current.Count - 1);
                 if (overflow)

@@ -18,6 +18,12 @@ internal enum CellKind
 internal sealed record RowSpec(string Key, IReadOnlyList<string> Keywords, int? Numbering, IReadOnlyList<string> Pointers, IReadOnlyList<CellKind> Kinds, bool WeakLabel = false)
 {
     public int Columns => Pointers.Count;
+
+    /// <summary>
+    /// The label as the form numbers it ("(七)总计"), looked for before <see cref="Keywords"/>: the bare word also heads
+    /// a column ("| 类别 | … | 总计 |"), which a converter may print above every row.
+    /// </summary>
+    public IReadOnlyList<string> Preferred { get; init; } = [];
 }
 
 /// <summary>The printed rows of tables 2, 3 and 4 in both formats, built from the statutory tables.</summary>
@@ -111,7 +117,10 @@ internal static class Layouts
                 row.Key, keywords, numbering,
                 [.. Statutory.Tables.Table3.Columns.Select(row.CellPointer)],
                 [.. Enumerable.Repeat(CellKind.Count, 7)],
-                weak);
+                weak)
+            {
+                Preferred = row.Key == "total" ? ["(七)总计"] : [],
+            };
         }),
     ];
 }

@@ -26,6 +26,12 @@ internal sealed record Slot(SlotKind Kind, int Start, int Length, string Token)
 
     public decimal? Value { get; init; }
 
+    /// <summary>
+    /// Digits after a minus sign that ran into the previous cell ("2648-18538"): splittable like any digits, the sign
+    /// belonging to the first cell split off.
+    /// </summary>
+    public bool Negative { get; init; }
+
     public bool IsPlaceholder => Kind == SlotKind.Blank && Length > 0;
 }
 
@@ -206,6 +212,41 @@ internal static partial class SlotReader
                     continue;
                 }
 
+                // A table on one line runs a row's digits into the heading that follows ("1000001三、本年度办理结果",
+                // "42第二十条第(八)项", "5949.088667三、收到和处理…"): the digits are the row's, the heading ends it.
+                var glued = DigitsBeforeHeading().Match(token);
+                var digits = glued.Success ? glued.Groups["n"].Value : token;
+                var digitsStart = start + tokenStart;
+                if (glued.Success && Classify(digits, digitsStart) is { } number)
+                {
+                    slots.Add(number);
+                }
+                else if (SignedRun().IsMatch(digits))
+                {
+                    // Cells run together around a 本年增/减 printed with its sign ("2648-18538", "35-15"): each sign
+                    // starts a new run of digits, which is split like any other.
+                    foreach (Match part in SignedPart().Matches(digits))
+                    {
+                        var partStart = digitsStart + part.Index;
+                        var negative = part.Value[0] == '-';
+                        var unsigned = part.Value.TrimStart('+', '-');
+                        var value = decimal.Parse(unsigned, CultureInfo.InvariantCulture);
+                        slots.Add(Classify(unsigned, partStart + part.Length - unsigned.Length)! with
+                        {
+                            Start = partStart,
+                            Length = part.Length,
+                            Token = part.Value,
+                            Value = negative ? -value : value,
+                            Negative = negative,
+                        });
+                    }
+
+                    if (!glued.Success)
+                    {
+                        continue;
+                    }
+                }
+
                 return false;
             }
 
@@ -275,4 +316,15 @@ internal static partial class SlotReader
 
     [GeneratedRegex(@"^:?-{3,}:?$")]
     private static partial Regex MarkdownRule();
+
+    /// <summary>Digits with a sign inside them: "2648-18538" (two runs), not "-4" or "2,648".</summary>
+    [GeneratedRegex(@"^\d{1,20}(?:[+\-]\d{1,20})+$")]
+    private static partial Regex SignedRun();
+
+    [GeneratedRegex(@"[+\-]?\d+")]
+    private static partial Regex SignedPart();
+
+    /// <summary>Digits glued to a section or item heading: "三、", "(七)", "第二十条".</summary>
+    [GeneratedRegex(@"^(?<n>\d[\d,]*(?:\.\d+)?(?:[+\-]\d+)*)(?:[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|第[一二三四五六七八九十]{1,4}条)")]
+    private static partial Regex DigitsBeforeHeading();
 }

@@ -17,12 +17,12 @@ internal static class TableReader
         {
             var spec = specs[i];
             var limit = to;
-            if (spec.WeakLabel && i + 1 < specs.Count && source.FindAny(specs[i + 1].Keywords, position, to) is { } next)
+            if (spec.WeakLabel && i + 1 < specs.Count && Locate(source, specs[i + 1], position, to) is { } next)
             {
                 limit = next.Start;
             }
 
-            if (source.FindAny(spec.Keywords, position, limit) is { } found)
+            if (Locate(source, spec, position, limit) is { } found)
             {
                 located.Add((spec, LabelStart(source, found.Start, spec.Numbering, position), found.End));
                 position = found.End;
@@ -55,12 +55,23 @@ internal static class TableReader
                 }
             }
 
+            // A label printed twice, as a heading over the row's own little table and again as the row's label
+            // ("### (一) 予以公开", "| 类别 | 数据1 | …", "| 予以公开 | 290 | …"): the cells follow its last printing.
+            while (source.FindAny(spec.Keywords, cellsStart, cellsEnd) is { } again)
+            {
+                cellsStart = again.End;
+            }
+
+            cellsStart = AfterLabelNote(source, cellsStart, cellsEnd);
             var slots = SlotReader.Read(source, cellsStart, Math.Max(cellsStart, cellsEnd));
             rows.Add(RowAligner.Align(source, spec, labelStart, slots, identityOf(spec), columns));
         }
 
         return rows;
     }
+
+    private static (int Start, int End)? Locate(SourceText source, RowSpec spec, int from, int to) =>
+        source.FindAny(spec.Preferred, from, to) ?? source.FindAny(spec.Keywords, from, to);
 
     /// <summary>
     /// Where a row's label begins, found from the label word by walking back over the label's characters and its
@@ -89,6 +100,15 @@ internal static class TableReader
                     continue;
                 }
 
+                // A whole table on one line runs the previous row's digits into this row's number
+                // ("1.属于国家秘密00000002.其他法律…"): the number is the digits' end, the rest are that row's cells.
+                if (numbering is { } m && m.ToString(System.Globalization.CultureInfo.InvariantCulture) is var label &&
+                    text.AsSpan(q, p - 1 - q).EndsWith(label, StringComparison.Ordinal))
+                {
+                    p = p - 1 - label.Length;
+                    continue;
+                }
+
                 break;
             }
 
@@ -103,6 +123,38 @@ internal static class TableReader
 
         return p;
     }
+
+    /// <summary>
+    /// After a label's note in brackets, which column-aligned text wraps onto the next line ("(二)部分公开(区分处理的,只计这一情"
+    /// / "形,不计其他情形) 447 7 …"): the cells start after its closing bracket. A bracket that holds a digit, or does not
+    /// close soon, is no label note, and the cells start where they did.
+    /// </summary>
+    private static int AfterLabelNote(SourceText source, int start, int end)
+    {
+        var text = source.Text;
+        if (start >= end || text[start] != '(')
+        {
+            return start;
+        }
+
+        for (var q = start + 1; q < end && q < start + MaxLabelNote; q++)
+        {
+            if (char.IsAsciiDigit(text[q]))
+            {
+                return start;
+            }
+
+            if (text[q] == ')')
+            {
+                return q + 1;
+            }
+        }
+
+        return start;
+    }
+
+    /// <summary>The longest bracketed note a statutory label carries ("(区分处理的,只计这一情形,不计其他情形)"), with room for line breaks.</summary>
+    private const int MaxLabelNote = 40;
 
     private static bool IsLabelCharacter(char c) =>
         c is >= '\u4E00' and <= '\u9FFF' or '(' or ')' or '“' or '”' or '"' or '、' or '〔' or '〕' or '《' or '》';

@@ -216,6 +216,15 @@ internal sealed class ContractOperationFilter : IOperationFilter
             };
         }
 
+        // A PDF is bytes, not text: without the format, clients generated from the document send it as a string.
+        if (body.Content.ContainsKey("application/pdf"))
+        {
+            body.Content["application/pdf"] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The PDF as published (its bytes)." },
+            };
+        }
+
         if (body.Content.ContainsKey("text/csv"))
         {
             body.Content["text/csv"] = new OpenApiMediaType

@@ -146,29 +146,18 @@ internal sealed class ImportAgenciesEndpoint(ReportsDbContext db, RegionDirector
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var stored = await AgencyStore.LockAsync(connection, [.. valid.Select(v => v.Agency.CreditCode)], ct);
-        var toWrite = new List<(int Index, CheckedAgency Agency)>();
-        foreach (var (index, agency) in valid)
-        {
-            // Moving an agency out of another office's area is that office's decision.
-            if (stored.TryGetValue(agency.CreditCode, out var current) && !caller.MayRegisterAgency(current.RegionCode))
-            {
-                answers[index] = Forbidden(read[index].Line, caller, agency.CreditCode, current.RegionCode);
-            }
-            else
-            {
-                toWrite.Add((index, agency));
-            }
-        }
-
-        var outcomes = await AgencyStore.UpsertAsync(connection, [.. toWrite.Select(w => w.Agency)], stored, caller, clock.GetUtcNow(), ct);
+        var lineOf = valid.ToDictionary(v => v.Agency.CreditCode, v => read[v.Index].Line, StringComparer.Ordinal);
+        // Moving an agency out of another office's area is that office's decision.
+        var outcomes = await AgencyStore.RegisterAsync(connection, [.. valid.Select(v => v.Agency)], (agency, current) =>
+            current is not null && !caller.MayRegisterAgency(current.RegionCode) ? Forbidden(lineOf[agency.CreditCode], caller, agency.CreditCode, current.RegionCode) : null,
+            caller, clock.GetUtcNow(), ct);
         // Not cancellable: registrations acknowledged to nobody must not be half-known (ADR 12).
         await transaction.CommitAsync(CancellationToken.None);
 
-        foreach (var (index, agency) in toWrite)
+        foreach (var (index, agency) in valid)
         {
-            var (write, version) = outcomes[agency.CreditCode];
-            answers[index] = new ImportAgencyResult
+            var (write, version, _, refusal) = outcomes[agency.CreditCode];
+            answers[index] = refusal ?? new ImportAgencyResult
             {
                 Line = read[index].Line,
                 Status = write switch

@@ -75,23 +75,19 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var stored = await AgencyStore.LockAsync(connection, [creditCode], ct);
-        var current = stored.GetValueOrDefault(creditCode);
-        if (current is not null && !caller.MayRegisterAgency(current.RegionCode))
+        var outcomes = await AgencyStore.RegisterAsync(connection, [agency], (_, current) =>
+            current is not null && !caller.MayRegisterAgency(current.RegionCode)
+                ? caller.AgencyForbidden(creditCode, current.RegionCode)
+                : Precondition(headers.IfMatch, headers.IfNoneMatch, current), caller, clock.GetUtcNow(), ct);
+        var (write, version, changedAt, refusal) = outcomes[creditCode];
+        if (refusal is not null)
         {
-            return caller.AgencyForbidden(creditCode, current.RegionCode);
+            return refusal;
         }
 
-        if (Precondition(headers.IfMatch, headers.IfNoneMatch, current) is { } failed)
-        {
-            return failed;
-        }
-
-        var outcomes = await AgencyStore.UpsertAsync(connection, [agency], stored, caller, clock.GetUtcNow(), ct);
         // Not cancellable: a registration acknowledged to nobody must not be half-known (ADR 12).
         await transaction.CommitAsync(CancellationToken.None);
 
-        var (write, version) = outcomes[creditCode];
         var response = AgencyRecords.Response(new StoredAgency
         {
             CreditCode = creditCode,
@@ -103,7 +99,7 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
             LastYear = agency.LastYear,
             Source = AgencySources.Register,
             Version = version,
-            ChangedAt = write == AgencyWrite.Unchanged ? current!.ChangedAt : clock.GetUtcNow(),
+            ChangedAt = changedAt,
         });
         HttpContext.Response.Headers.ETag = AgencyRecords.ETag(version);
         Telemetry.AgenciesRegistered.Add(1, new KeyValuePair<string, object?>("outcome", write.ToString().ToLowerInvariant()), new KeyValuePair<string, object?>("operation", "put"));

@@ -36,7 +36,7 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
             s.Summary = "Register an agency, replace its registration, or dissolve it";
             s.Description = "A department or other body that owes a report for every year from firstYear to lastYear (no lastYear: still in force). " +
                 "The body is the whole registration: 201 when the agency is new, 200 when it replaces one (a new version, unless nothing changed). " +
-                "Dissolving an agency is a replacement with its lastYear. An agency learned from a report (source report) becomes registered. " +
+                "Dissolving an agency is a replacement with its lastYear. An agency learned from its reports (source report) becomes registered, and from then on no report or correction changes it. " +
                 "Conditional: If-Match with the ETag of GET /v1/agencies/{creditCode} (412 when another change came first), If-None-Match: * to create only. " +
                 "Every version is audited (who, client, when).";
         });

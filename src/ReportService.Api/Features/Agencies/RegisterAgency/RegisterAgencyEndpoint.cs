@@ -57,13 +57,12 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
             return TypedResults.Problem(FastEndpointsSetup.Problem([new ValidationFailure("/" + problem.Field, problem.Detail)], HttpContext, StatusCodes.Status400BadRequest));
         }
 
-        var headers = HttpContext.Request.GetTypedHeaders();
-        if ((headers.IfMatch.Count == 0 && HttpContext.Request.Headers.IfMatch.Count > 0) || (headers.IfNoneMatch.Count == 0 && HttpContext.Request.Headers.IfNoneMatch.Count > 0))
+        const string Example = "an ETag exactly as the agency's GET or PUT sent it, quotes included (for example \"2\"), or *";
+        var (ifMatch, badIfMatch) = EntityTags.Read(HttpContext.Request, HeaderNames.IfMatch, Example);
+        var (ifNoneMatch, badIfNoneMatch) = EntityTags.Read(HttpContext.Request, HeaderNames.IfNoneMatch, Example);
+        if ((badIfMatch ?? badIfNoneMatch) is { } malformed)
         {
-            var name = headers.IfMatch.Count == 0 && HttpContext.Request.Headers.IfMatch.Count > 0 ? "If-Match" : "If-None-Match";
-            return TypedResults.Problem(title: $"{name} is not an entity tag",
-                detail: $"{name} must be an ETag exactly as the agency's GET or PUT sent it, quotes included (for example \"2\"), or *.",
-                statusCode: StatusCodes.Status400BadRequest, extensions: new Dictionary<string, object?> { ["parameter"] = name });
+            return malformed;
         }
 
         var caller = Caller.From(HttpContext.User);
@@ -78,7 +77,7 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
         var outcomes = await AgencyStore.RegisterAsync(connection, [agency], (_, current) =>
             current is not null && !caller.MayRegisterAgency(current.RegionCode)
                 ? caller.AgencyForbidden(creditCode, current.RegionCode)
-                : Precondition(headers.IfMatch, headers.IfNoneMatch, current), caller, clock.GetUtcNow(), ct);
+                : Precondition(ifMatch, ifNoneMatch, current), caller, clock.GetUtcNow(), ct);
         var (write, version, changedAt, refusal) = outcomes[creditCode];
         if (refusal is not null)
         {
@@ -112,8 +111,7 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
     private static ProblemHttpResult? Precondition(IList<EntityTagHeaderValue> ifMatch, IList<EntityTagHeaderValue> ifNoneMatch, StoredAgency? current)
     {
         var tag = current is null ? null : AgencyRecords.ETag(current.Version);
-        bool Names(EntityTagHeaderValue value) => current is not null && (value == EntityTagHeaderValue.Any || value.Tag.Equals(tag, StringComparison.Ordinal));
-        if (ifMatch.Count > 0 && !ifMatch.Any(Names))
+        if (ifMatch.Count > 0 && (current is null || !EntityTags.Name(ifMatch, tag!)))
         {
             return TypedResults.Problem(title: "The agency has changed",
                 detail: current is null
@@ -122,7 +120,7 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
                 statusCode: StatusCodes.Status412PreconditionFailed);
         }
 
-        if (ifNoneMatch.Count > 0 && ifNoneMatch.Any(Names))
+        if (current is not null && EntityTags.Name(ifNoneMatch, tag!))
         {
             return TypedResults.Problem(title: "The agency exists",
                 detail: $"If-None-Match matches the current version ({tag}) of agency {current!.CreditCode}: it is registered already. Send If-Match with its ETag to replace it.",

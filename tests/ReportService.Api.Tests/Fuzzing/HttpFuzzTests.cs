@@ -135,6 +135,18 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
         Assert.True(_statuses.GetValueOrDefault("POST /v1/agencies/batch 200") > 0, Summary());
     }
 
+    [Fact]
+    public void Period_locks_set_removed_and_listed_are_answered_4xx_or_recorded_once()
+    {
+        Run(nameof(Period_locks_set_removed_and_listed_are_answered_4xx_or_recorded_once), _gen.PeriodLockRequest, 300, 16_004);
+
+        // Set, removed and listed past their checks, and refused per field.
+        Assert.True(_statuses.GetValueOrDefault("PUT /v1/period-locks/{year} 200") > 0, Summary());
+        Assert.True(_statuses.GetValueOrDefault("DELETE /v1/period-locks/{year} 204") > 0, Summary());
+        Assert.True(_statuses.GetValueOrDefault("GET /v1/period-locks 200") > 0, Summary());
+        Assert.True(_statuses.GetValueOrDefault("PUT /v1/period-locks/{year} 400") > 0, Summary());
+    }
+
     private List<string> Run(string name, Gen<FuzzRequest> generator, int count, ulong defaultSeed)
     {
         var seed = Environment.GetEnvironmentVariable("FUZZ_SEED") is { Length: > 0 } fromEnvironment

@@ -121,6 +121,7 @@ public sealed class AgencyRaceTests(ServiceFactory factory) : IClassFixture<Serv
             var stored = await StoredAsync(code);
             if (put.StatusCode == HttpStatusCode.PreconditionFailed)
             {
+                Assert.Contains("known from its reports", (string)(await put.AssertProblemAsync(412))["detail"]!, StringComparison.Ordinal);
                 Assert.Equal(("report", 1), ((string)stored["source"]!, (int)stored["version"]!));
             }
             else

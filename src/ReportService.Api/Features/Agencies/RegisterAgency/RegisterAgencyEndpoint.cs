@@ -38,6 +38,8 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
                 "The body is the whole registration: 201 when the agency is new, 200 when it replaces one (a new version, unless nothing changed). " +
                 "Dissolving an agency is a replacement with its lastYear. An agency learned from its reports (source report) becomes registered, and from then on no report or correction changes it. " +
                 "Conditional: If-Match with the ETag of GET /v1/agencies/{creditCode} (412 when another change came first), If-None-Match: * to create only. " +
+                "Of two requests creating the same agency at once (or a request and a report that makes it known), one creates it (201) and the other " +
+                "replaces it (200), or gets 412 when it asked to create only. " +
                 "Every version is audited (who, client, when).";
         });
     }
@@ -123,7 +125,8 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
         if (current is not null && EntityTags.Name(ifNoneMatch, tag!))
         {
             return TypedResults.Problem(title: "The agency exists",
-                detail: $"If-None-Match matches the current version ({tag}) of agency {current!.CreditCode}: it is registered already. Send If-Match with its ETag to replace it.",
+                detail: $"If-None-Match matches the current version ({tag}) of agency {current.CreditCode}: it is {(current.Source == AgencySources.Report ? "known from its reports" : "registered")} already. " +
+                    "Send If-Match with its ETag to replace it.",
                 statusCode: StatusCodes.Status412PreconditionFailed);
         }
 

@@ -22,7 +22,7 @@ public sealed class AgencyRaceTests(ServiceFactory factory) : IClassFixture<Serv
     private static string NewCode() => ReportGenerator.MakeCreditCode(County, new Random(Interlocked.Increment(ref _seed)));
 
     /// <summary>Runs both requests at once: each on its own thread, released together by a barrier.</summary>
-    private static async Task<(HttpResponseMessage First, HttpResponseMessage Second)> RaceAsync(Func<Task<HttpResponseMessage>> first, Func<Task<HttpResponseMessage>> second)
+    internal static async Task<(HttpResponseMessage First, HttpResponseMessage Second)> RaceAsync(Func<Task<HttpResponseMessage>> first, Func<Task<HttpResponseMessage>> second)
     {
         using var barrier = new Barrier(2);
         Task<HttpResponseMessage> Start(Func<Task<HttpResponseMessage>> send) => Task.Factory.StartNew(() =>

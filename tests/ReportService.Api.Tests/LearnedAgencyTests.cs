@@ -79,6 +79,23 @@ public sealed class LearnedAgencyTests(ServiceFactory factory) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_correction_racing_the_next_years_report_leaves_the_name_of_the_latest_year()
+    {
+        for (var round = 0; round < 40; round++)
+        {
+            var code = ReportGenerator.MakeCreditCode("141124", new Random(47_000 + round));
+            var id = await _clerk.SubmitAcceptedAsync(Report(code, 2022, "临县水利局", region: "141124"));
+            // At once: the 2022 report renamed by a correction, and the 2023 report under the agency's newest name.
+            var (correction, next) = await AgencyRaceTests.RaceAsync(
+                () => _corrector.CorrectAsync(id, Report(code, 2022, "临县水利和水保局", region: "141124"), "\"1\""),
+                () => _clerk.SubmitAsync(Report(code, 2023, "临县水务局", region: "141124")));
+            Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Created), (correction.StatusCode, next.StatusCode));
+
+            Assert.True((await AgencyAsync(code)) is ("临县水务局", "141124", "county", "department", 2022, "report", _), $"round {round}: {await AgencyAsync(code)}");
+        }
+    }
+
+    [Fact]
     public async Task A_batch_that_makes_an_agency_known_with_two_years_learns_it_once_from_the_latest()
     {
         var code = ReportGenerator.MakeCreditCode("141123", new Random(46_001));

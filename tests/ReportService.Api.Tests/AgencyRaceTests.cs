@@ -149,4 +149,28 @@ public sealed class AgencyRaceTests(ServiceFactory factory) : IClassFixture<Serv
             Assert.True(outcome is (201, "replaced" or "unchanged") or (200, "created"), $"round {round}: {await DescribeAsync(put)} | {lineStatus}");
         }
     }
+
+    [Fact]
+    public async Task Two_batches_registering_the_same_new_agencies_in_opposite_orders_both_answer_200_and_create_each_once()
+    {
+        for (var round = 0; round < Rounds / 2; round++)
+        {
+            var codes = Enumerable.Range(0, 5).Select(_ => NewCode()).ToList();
+            string Batch(IEnumerable<string> order) => string.Join("\n", order.Select(code =>
+            {
+                var line = AgenciesTests.Agency(name: "交城县某局", region: County);
+                line["creditCode"] = code;
+                return line.ToJsonString();
+            })) + "\n";
+            Task<HttpResponseMessage> Send(string body) =>
+                _registrar.PostAsync("/v1/agencies/batch", Http.Json(System.Text.Encoding.UTF8.GetBytes(body), "application/x-ndjson"));
+
+            var (a, b) = await RaceAsync(() => Send(Batch(codes)), () => Send(Batch(Enumerable.Reverse(codes))));
+            Assert.True(a.StatusCode == HttpStatusCode.OK && b.StatusCode == HttpStatusCode.OK, $"round {round}: {await DescribeAsync(a)} | {await DescribeAsync(b)}");
+            var (first, second) = (await a.ReadObjectAsync(), await b.ReadObjectAsync());
+            Assert.Equal(5, (int)first["created"]! + (int)second["created"]!);
+            Assert.Equal(5, (int)first["unchanged"]! + (int)second["unchanged"]!);
+            Assert.Equal(5, await factory.ScalarAsync<long>("SELECT count(*) FROM agency_events WHERE credit_code = ANY(@c)", ("c", codes.ToArray())));
+        }
+    }
 }

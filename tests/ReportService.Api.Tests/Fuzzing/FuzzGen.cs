@@ -329,6 +329,22 @@ public sealed class FuzzGen(IReadOnlyList<ApiOperation> surface, IReadOnlyList<S
             select new FuzzRequest("POST", "/v1/agencies/batch", "", [new FuzzHeader("Content-Type", "text/csv"), .. headers],
                 Vocabulary.Utf8(string.Join(separator, lines.Prepend(header)) + separator), false, $"agency CSV of {lines.Count} lines")));
 
+    /// <summary>
+    /// The reporting calendar: a few years' locks set, removed and listed, mostly with the administrator's token. Never a
+    /// year the other properties' reports are of, so that their corrections stay possible whatever the order.
+    /// </summary>
+    public Gen<FuzzRequest> PeriodLockRequest => Gen.Frequency(
+        (5, from year in Gen.Frequency((8, Gen.Elements("2027", "2028", "2100")), (1, Gen.Elements("2018", "0", "2101", "2147483648")), (1, Pick(Vocabulary.PathJunk)))
+            from method in Gen.Frequency((3, Gen.Constant("PUT")), (2, Gen.Constant("DELETE")))
+            from body in SmallBody(Vocabulary.PeriodLockBodies)
+            from headers in OptionalHeaders(badAuthorization: 2, TokenKind.Administrator)
+            from contentType in ContentType("application/json", badWeight: 1)
+            let withBody = method == "PUT"
+            select new FuzzRequest(method, "/v1/period-locks/" + year, "", withBody && contentType is not null ? [contentType, .. headers] : headers,
+                withBody ? body.Body : null, false, $"{method} lock {(withBody ? body.Note : "")}")),
+        (1, from headers in OptionalHeaders(badAuthorization: 2, TokenKind.Administrator)
+            select new FuzzRequest("GET", "/v1/period-locks", "", headers, null, false, "list locks")));
+
     /// <summary>A small JSON body of an operation other than a report's: one of its valid and invalid forms, or garbage.</summary>
     private static Gen<(byte[] Body, string Note)> SmallBody(IReadOnlyList<string> bodies) => Gen.Frequency(
         (6, Pick(bodies).Select(b => (Vocabulary.Utf8(b), "body " + (b.Length > 60 ? b[..60] + "…" : b)))),

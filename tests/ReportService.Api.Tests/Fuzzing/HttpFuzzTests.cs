@@ -99,8 +99,9 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
 
         Assert.All(surface, op => Assert.Contains(seen, note => note.StartsWith(op.ToString() + " ", StringComparison.Ordinal)));
         // The reviews and the period locks were reached past their checks, not only refused.
-        Assert.True(_statuses.GetValueOrDefault("POST /v1/reports/{id}/reviews 200") > 0, Summary());
-        Assert.True(_statuses.GetValueOrDefault("PUT /v1/period-locks/{year} 200") > 0, Summary());
+        AssertReached(
+            "POST /v1/reports/{id}/reviews 200",
+            "PUT /v1/period-locks/{year} 200");
     }
 
     [Fact]
@@ -109,9 +110,10 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
         Run(nameof(Malformed_and_adversarial_report_bodies_are_answered_4xx_or_stored_whole), _gen.ReportRequest, 2500, 6_000_005);
 
         // The fuzzer reached the deep paths: accepted submissions and corrections, and rule violations.
-        Assert.True(_statuses.GetValueOrDefault("POST /v1/reports 201") > 0, Summary());
-        Assert.True(_statuses.GetValueOrDefault("PUT /v1/reports/{id} 200") > 0, Summary());
-        Assert.True(_statuses.GetValueOrDefault("POST /v1/reports 422") > 0, Summary());
+        AssertReached(
+            "POST /v1/reports 201",
+            "PUT /v1/reports/{id} 200",
+            "POST /v1/reports 422");
     }
 
     [Fact]
@@ -119,7 +121,7 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
     {
         Run(nameof(Ndjson_batches_mixing_garbage_lines_store_exactly_the_accepted_lines), _gen.BatchRequest, 200, 42);
 
-        Assert.True(_statuses.GetValueOrDefault("POST /v1/reports/batch 200") > 0, Summary());
+        AssertReached("POST /v1/reports/batch 200");
     }
 
     [Fact]
@@ -128,11 +130,25 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
         Run(nameof(Agency_registrations_put_ndjson_and_csv_are_answered_4xx_or_stored_and_audited_whole), _gen.AgencyRequest, 600, 16_016);
 
         // The fuzzer reached the deep paths: registrations created, replaced, refused per field and per precondition, and batches.
-        Assert.True(_statuses.GetValueOrDefault("PUT /v1/agencies/{creditCode} 201") > 0, Summary());
-        Assert.True(_statuses.GetValueOrDefault("PUT /v1/agencies/{creditCode} 200") > 0, Summary());
-        Assert.True(_statuses.GetValueOrDefault("PUT /v1/agencies/{creditCode} 400") > 0, Summary());
-        Assert.True(_statuses.GetValueOrDefault("PUT /v1/agencies/{creditCode} 412") > 0, Summary());
-        Assert.True(_statuses.GetValueOrDefault("POST /v1/agencies/batch 200") > 0, Summary());
+        AssertReached(
+            "PUT /v1/agencies/{creditCode} 201",
+            "PUT /v1/agencies/{creditCode} 200",
+            "PUT /v1/agencies/{creditCode} 400",
+            "PUT /v1/agencies/{creditCode} 412",
+            "POST /v1/agencies/batch 200");
+    }
+
+    [Fact]
+    public void Period_locks_set_removed_and_listed_are_answered_4xx_or_recorded_once()
+    {
+        Run(nameof(Period_locks_set_removed_and_listed_are_answered_4xx_or_recorded_once), _gen.PeriodLockRequest, 300, 16_004);
+
+        // Set, removed and listed past their checks, and refused per field.
+        AssertReached(
+            "PUT /v1/period-locks/{year} 200",
+            "DELETE /v1/period-locks/{year} 204",
+            "GET /v1/period-locks 200",
+            "PUT /v1/period-locks/{year} 400");
     }
 
     private List<string> Run(string name, Gen<FuzzRequest> generator, int count, ulong defaultSeed)
@@ -185,6 +201,10 @@ public sealed class HttpFuzzTests(FuzzServiceFactory factory, ITestOutputHelper 
 
         return notes;
     }
+
+    /// <summary>Each of these answers ("METHOD template status") came at least once: the property reached past the checks it names.</summary>
+    private void AssertReached(params string[] answers) =>
+        Assert.All(answers, answer => Assert.True(_statuses.GetValueOrDefault(answer) > 0, $"never answered {answer}\n{Summary()}"));
 
     private string Summary() => string.Join("\n", _statuses.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"  {s.Key}: {s.Value}"));
 

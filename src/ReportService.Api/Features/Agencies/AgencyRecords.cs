@@ -36,7 +36,7 @@ public enum AgencySource
     /// <summary>Registered by a supervising office (PUT or batch).</summary>
     Register,
 
-    /// <summary>Learned from an accepted report of an agency nobody had registered: expected from that report's year on.</summary>
+    /// <summary>Learned from the accepted reports of an agency nobody registered: expected from its earliest report's year on; name, region, level and kind follow its latest year's report, corrections included.</summary>
     Report,
 }
 
@@ -65,7 +65,7 @@ public sealed class AgencyResponse
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? LastYear { get; init; }
 
-    /// <summary>register (a supervising office registered it) or report (learned from its report; nobody registered it).</summary>
+    /// <summary>register (a supervising office registered it: no report changes it) or report (learned from its reports, which it follows; nobody registered it).</summary>
     public required AgencySource Source { get; init; }
 
     /// <summary>1 when created, one more per change; the ETag is this number quoted.</summary>

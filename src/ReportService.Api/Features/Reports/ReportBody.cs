@@ -34,13 +34,9 @@ internal sealed class ReportBody : IBindsItself<ReportBody>
     public static async ValueTask<ReportBody> BindAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!IsJson(request.ContentType))
+        if (MediaTypes.Unsupported(request, AcceptedMediaTypes, "Send the report as application/json (UTF-8)", IsJson) is { } unsupported)
         {
-            return Fail(TypedResults.Problem(
-                title: "Unsupported media type",
-                detail: "Send the report as application/json (UTF-8)" + (string.IsNullOrEmpty(request.ContentType) ? "; the request has no Content-Type." : $"; {request.ContentType} is not JSON."),
-                statusCode: StatusCodes.Status415UnsupportedMediaType,
-                extensions: new Dictionary<string, object?> { ["accepted"] = AcceptedMediaTypes }));
+            return Fail(unsupported);
         }
 
         if (request.ContentLength > RequestLimits.ReportBodyBytes)
@@ -91,17 +87,8 @@ internal sealed class ReportBody : IBindsItself<ReportBody>
         }
     }
 
-    private static bool IsJson(string? contentType)
-    {
-        if (contentType is null)
-        {
-            return false;
-        }
-
-        var mediaType = contentType.Split(';', 2)[0].Trim();
-        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
-    }
+    private static bool IsJson(string mediaType) =>
+        mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
 
     private static ReportBody Fail(ProblemHttpResult problem) => new(null, problem, []);
 

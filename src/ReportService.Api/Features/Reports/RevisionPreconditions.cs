@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
+using ReportService.Api.Infrastructure.Endpoints;
 
 namespace ReportService.Api.Features.Reports;
 
@@ -12,15 +13,11 @@ internal static class RevisionPreconditions
     /// <summary>The entity tags of If-Match, or the problem of a missing or malformed header.</summary>
     public static (IList<EntityTagHeaderValue> Tags, ProblemHttpResult? Problem) Read(HttpRequest request, Guid id, string change)
     {
-        var ifMatch = request.GetTypedHeaders().IfMatch;
-        if (ifMatch.Count == 0 && request.Headers.IfMatch.Count > 0)
+        var (ifMatch, malformed) = EntityTags.Read(request, HeaderNames.IfMatch,
+            "the ETag exactly as GET " + ReportRecords.Location(id) + " sent it, quotes included (for example \"3\")");
+        if (malformed is not null)
         {
-            // RFC 9110 §8.8.3: an entity tag is quoted. `If-Match: 3` is a malformed request, not a missing precondition.
-            return (ifMatch, TypedResults.Problem(
-                title: "If-Match is not an entity tag",
-                detail: "If-Match must be the ETag exactly as GET " + ReportRecords.Location(id) + " sent it, quotes included (for example \"3\").",
-                statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["parameter"] = "If-Match" }));
+            return (ifMatch, malformed);
         }
 
         if (ifMatch.Count == 0)
@@ -34,11 +31,7 @@ internal static class RevisionPreconditions
         return (ifMatch, null);
     }
 
-    public static bool Matches(IList<EntityTagHeaderValue> ifMatch, int currentRevision)
-    {
-        var current = ReportRecords.ETag(currentRevision);
-        return ifMatch.Any(tag => tag == EntityTagHeaderValue.Any || tag.Tag.Equals(current, StringComparison.Ordinal));
-    }
+    public static bool Matches(IList<EntityTagHeaderValue> ifMatch, int currentRevision) => EntityTags.Name(ifMatch, ReportRecords.ETag(currentRevision));
 
     /// <summary>The 412; <paramref name="retry"/> says what to do next ("apply your correction to it and retry").</summary>
     public static ProblemHttpResult Stale(int? current, string retry) => TypedResults.Problem(

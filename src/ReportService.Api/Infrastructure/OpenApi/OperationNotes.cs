@@ -158,7 +158,8 @@ internal static class OperationNotes
             [
                 new("If-Match", "The ETag of the version this replacement applies to (from GET /v1/agencies/{creditCode} or a PUT): 412 when it is no longer current " +
                     "or the agency is not registered. Without it the PUT replaces whatever is registered."),
-                new("If-None-Match", "`*`: register only if the agency is not known yet (412 otherwise)."),
+                new("If-None-Match", "`*`: register only if the agency is not known yet, registered or learned from its reports (412 otherwise, also when " +
+                    "another request or a report made it known while this one was on its way)."),
             ],
             RequestExamples = Json(new System.Text.Json.Nodes.JsonObject
             {

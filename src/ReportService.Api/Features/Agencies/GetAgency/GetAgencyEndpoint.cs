@@ -19,7 +19,8 @@ internal sealed class GetAgencyEndpoint(ReportsDbContext db) : EndpointWithoutRe
         Summary(s =>
         {
             s.Summary = "An agency of the register";
-            s.Description = "The agency as registered (or learned from its report), with its version as ETag: send it as If-Match to replace the registration.";
+            s.Description = "The agency as registered, or as learned from its reports (source report: its latest year's report gives name, region, level and kind, " +
+                "and a correction of that report changes them with a new version), with its version as ETag: send it as If-Match to replace the registration.";
         });
     }
 

@@ -62,24 +62,17 @@ internal sealed class ImportAgenciesEndpoint(ReportsDbContext db, RegionDirector
     public override async Task<Results<Ok<ImportAgenciesResponse>, ProblemHttpResult>> ExecuteAsync(CancellationToken ct)
     {
         var request = HttpContext.Request;
-        var mediaType = request.ContentType?.Split(';', 2)[0].Trim() ?? "";
-        if (!AcceptedMediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        if (MediaTypes.Unsupported(request, AcceptedMediaTypes, "Send one registration per line as " + string.Join(", ", AcceptedMediaTypes)) is { } unsupported)
         {
-            return TypedResults.Problem(title: "Unsupported media type",
-                detail: "Send one registration per line as " + string.Join(", ", AcceptedMediaTypes) + $"; {(mediaType.Length == 0 ? "no Content-Type" : mediaType)} is none of them.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType,
-                extensions: new Dictionary<string, object?> { ["accepted"] = AcceptedMediaTypes });
+            return unsupported;
         }
 
-        var body = await ReadBodyAsync(request.Body, ct);
-        if (body is null || request.ContentLength > MaxBodyBytes)
+        if (await LineBatch.ReadAsync(request, MaxBodyBytes, LineMarks.ByteOrderMark, ct) is not { } lines)
         {
-            return TypedResults.Problem(title: "Request body too large",
-                detail: $"A batch may have at most {MaxBodyBytes} bytes; split it.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return LineBatch.TooLarge(MaxBodyBytes);
         }
 
-        var lines = Lines(body);
-        var csv = mediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase);
+        var csv = MediaTypes.Of(request).Equals("text/csv", StringComparison.OrdinalIgnoreCase);
         if (lines.Count == 0 || (csv && lines.Count == 1))
         {
             return TypedResults.Problem(title: "Empty batch",
@@ -89,8 +82,7 @@ internal sealed class ImportAgenciesEndpoint(ReportsDbContext db, RegionDirector
 
         if (lines.Count > MaxLines)
         {
-            return TypedResults.Problem(title: "Too many lines",
-                detail: $"A batch has at most {MaxLines} lines; split it.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return LineBatch.TooManyLines(MaxLines, "lines");
         }
 
         List<(int Line, ImportAgencyLine? Agency, AgencyFieldProblem? Problem)> read;
@@ -146,29 +138,18 @@ internal sealed class ImportAgenciesEndpoint(ReportsDbContext db, RegionDirector
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var stored = await AgencyStore.LockAsync(connection, [.. valid.Select(v => v.Agency.CreditCode)], ct);
-        var toWrite = new List<(int Index, CheckedAgency Agency)>();
-        foreach (var (index, agency) in valid)
-        {
-            // Moving an agency out of another office's area is that office's decision.
-            if (stored.TryGetValue(agency.CreditCode, out var current) && !caller.MayRegisterAgency(current.RegionCode))
-            {
-                answers[index] = Forbidden(read[index].Line, caller, agency.CreditCode, current.RegionCode);
-            }
-            else
-            {
-                toWrite.Add((index, agency));
-            }
-        }
-
-        var outcomes = await AgencyStore.UpsertAsync(connection, [.. toWrite.Select(w => w.Agency)], stored, caller, clock.GetUtcNow(), ct);
+        var lineOf = valid.ToDictionary(v => v.Agency.CreditCode, v => read[v.Index].Line, StringComparer.Ordinal);
+        // Moving an agency out of another office's area is that office's decision.
+        var outcomes = await AgencyStore.RegisterAsync(connection, [.. valid.Select(v => v.Agency)], (agency, current) =>
+            current is not null && !caller.MayRegisterAgency(current.RegionCode) ? Forbidden(lineOf[agency.CreditCode], caller, agency.CreditCode, current.RegionCode) : null,
+            caller, clock.GetUtcNow(), ct);
         // Not cancellable: registrations acknowledged to nobody must not be half-known (ADR 12).
         await transaction.CommitAsync(CancellationToken.None);
 
-        foreach (var (index, agency) in toWrite)
+        foreach (var (index, agency) in valid)
         {
-            var (write, version) = outcomes[agency.CreditCode];
-            answers[index] = new ImportAgencyResult
+            var (write, version, _, refusal) = outcomes[agency.CreditCode];
+            answers[index] = refusal ?? new ImportAgencyResult
             {
                 Line = read[index].Line,
                 Status = write switch
@@ -184,20 +165,16 @@ internal sealed class ImportAgenciesEndpoint(ReportsDbContext db, RegionDirector
         }
 
         var all = answers.Select(a => a!).ToList();
-        foreach (var status in all.GroupBy(a => a.Status))
-        {
-            Telemetry.AgenciesRegistered.Add(status.Count(), new KeyValuePair<string, object?>("outcome", ContractEnums.Name(status.Key)),
-                new KeyValuePair<string, object?>("operation", "batch"));
-        }
-
+        var tally = new LineTally<ImportAgencyStatus>(all.Select(a => a.Status));
+        tally.Record(Telemetry.AgenciesRegistered, "outcome", new KeyValuePair<string, object?>("operation", "batch"));
         return TypedResults.Ok(new ImportAgenciesResponse
         {
-            Created = all.Count(a => a.Status == ImportAgencyStatus.Created),
-            Replaced = all.Count(a => a.Status == ImportAgencyStatus.Replaced),
-            Unchanged = all.Count(a => a.Status == ImportAgencyStatus.Unchanged),
-            Rejected = all.Count(a => a.Status == ImportAgencyStatus.Rejected),
-            Forbidden = all.Count(a => a.Status == ImportAgencyStatus.Forbidden),
-            Duplicates = all.Count(a => a.Status == ImportAgencyStatus.Duplicate),
+            Created = tally[ImportAgencyStatus.Created],
+            Replaced = tally[ImportAgencyStatus.Replaced],
+            Unchanged = tally[ImportAgencyStatus.Unchanged],
+            Rejected = tally[ImportAgencyStatus.Rejected],
+            Forbidden = tally[ImportAgencyStatus.Forbidden],
+            Duplicates = tally[ImportAgencyStatus.Duplicate],
             Lines = all,
         });
     }
@@ -209,51 +186,6 @@ internal sealed class ImportAgenciesEndpoint(ReportsDbContext db, RegionDirector
         CreditCode = creditCode,
         Problem = caller.AgencyForbiddenDetail(creditCode, regionCode),
     };
-
-    /// <summary>The body, or null when it is larger than the limit.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(Stream body, CancellationToken ct)
-    {
-        using var copy = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(buffer, ct)) > 0)
-        {
-            if (copy.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            copy.Write(buffer, 0, read);
-        }
-
-        return copy.ToArray();
-    }
-
-    /// <summary>The non-blank lines with their 1-based numbers; a leading UTF-8 byte order mark (spreadsheets write one) is dropped.</summary>
-    private static List<(int Line, byte[] Utf8)> Lines(byte[] body)
-    {
-        var span = body.AsSpan();
-        if (span.StartsWith("\uFEFF"u8))
-        {
-            span = span[3..];
-        }
-
-        var lines = new List<(int, byte[])>();
-        var number = 0;
-        while (!span.IsEmpty)
-        {
-            number++;
-            var end = span.IndexOf((byte)'\n');
-            var line = (end < 0 ? span : span[..end]).TrimEnd((byte)'\r');
-            span = end < 0 ? [] : span[(end + 1)..];
-            if (!line.Trim(" \t"u8).IsEmpty)
-            {
-                lines.Add((number, line.ToArray()));
-            }
-        }
-
-        return lines;
-    }
 
     private static ImportAgencyLine? ReadJson(byte[] utf8, out AgencyFieldProblem? problem)
     {

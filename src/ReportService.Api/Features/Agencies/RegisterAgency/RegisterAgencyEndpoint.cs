@@ -36,8 +36,10 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
             s.Summary = "Register an agency, replace its registration, or dissolve it";
             s.Description = "A department or other body that owes a report for every year from firstYear to lastYear (no lastYear: still in force). " +
                 "The body is the whole registration: 201 when the agency is new, 200 when it replaces one (a new version, unless nothing changed). " +
-                "Dissolving an agency is a replacement with its lastYear. An agency learned from a report (source report) becomes registered. " +
+                "Dissolving an agency is a replacement with its lastYear. An agency learned from its reports (source report) becomes registered, and from then on no report or correction changes it. " +
                 "Conditional: If-Match with the ETag of GET /v1/agencies/{creditCode} (412 when another change came first), If-None-Match: * to create only. " +
+                "Of two requests creating the same agency at once (or a request and a report that makes it known), one creates it (201) and the other " +
+                "replaces it (200), or gets 412 when it asked to create only. " +
                 "Every version is audited (who, client, when).";
         });
     }
@@ -57,13 +59,12 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
             return TypedResults.Problem(FastEndpointsSetup.Problem([new ValidationFailure("/" + problem.Field, problem.Detail)], HttpContext, StatusCodes.Status400BadRequest));
         }
 
-        var headers = HttpContext.Request.GetTypedHeaders();
-        if ((headers.IfMatch.Count == 0 && HttpContext.Request.Headers.IfMatch.Count > 0) || (headers.IfNoneMatch.Count == 0 && HttpContext.Request.Headers.IfNoneMatch.Count > 0))
+        const string Example = "an ETag exactly as the agency's GET or PUT sent it, quotes included (for example \"2\"), or *";
+        var (ifMatch, badIfMatch) = EntityTags.Read(HttpContext.Request, HeaderNames.IfMatch, Example);
+        var (ifNoneMatch, badIfNoneMatch) = EntityTags.Read(HttpContext.Request, HeaderNames.IfNoneMatch, Example);
+        if ((badIfMatch ?? badIfNoneMatch) is { } malformed)
         {
-            var name = headers.IfMatch.Count == 0 && HttpContext.Request.Headers.IfMatch.Count > 0 ? "If-Match" : "If-None-Match";
-            return TypedResults.Problem(title: $"{name} is not an entity tag",
-                detail: $"{name} must be an ETag exactly as the agency's GET or PUT sent it, quotes included (for example \"2\"), or *.",
-                statusCode: StatusCodes.Status400BadRequest, extensions: new Dictionary<string, object?> { ["parameter"] = name });
+            return malformed;
         }
 
         var caller = Caller.From(HttpContext.User);
@@ -75,23 +76,19 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var stored = await AgencyStore.LockAsync(connection, [creditCode], ct);
-        var current = stored.GetValueOrDefault(creditCode);
-        if (current is not null && !caller.MayRegisterAgency(current.RegionCode))
+        var outcomes = await AgencyStore.RegisterAsync(connection, [agency], (_, current) =>
+            current is not null && !caller.MayRegisterAgency(current.RegionCode)
+                ? caller.AgencyForbidden(creditCode, current.RegionCode)
+                : Precondition(ifMatch, ifNoneMatch, current), caller, clock.GetUtcNow(), ct);
+        var (write, version, changedAt, refusal) = outcomes[creditCode];
+        if (refusal is not null)
         {
-            return caller.AgencyForbidden(creditCode, current.RegionCode);
+            return refusal;
         }
 
-        if (Precondition(headers.IfMatch, headers.IfNoneMatch, current) is { } failed)
-        {
-            return failed;
-        }
-
-        var outcomes = await AgencyStore.UpsertAsync(connection, [agency], stored, caller, clock.GetUtcNow(), ct);
         // Not cancellable: a registration acknowledged to nobody must not be half-known (ADR 12).
         await transaction.CommitAsync(CancellationToken.None);
 
-        var (write, version) = outcomes[creditCode];
         var response = AgencyRecords.Response(new StoredAgency
         {
             CreditCode = creditCode,
@@ -103,7 +100,7 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
             LastYear = agency.LastYear,
             Source = AgencySources.Register,
             Version = version,
-            ChangedAt = write == AgencyWrite.Unchanged ? current!.ChangedAt : clock.GetUtcNow(),
+            ChangedAt = changedAt,
         });
         HttpContext.Response.Headers.ETag = AgencyRecords.ETag(version);
         Telemetry.AgenciesRegistered.Add(1, new KeyValuePair<string, object?>("outcome", write.ToString().ToLowerInvariant()), new KeyValuePair<string, object?>("operation", "put"));
@@ -116,8 +113,7 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
     private static ProblemHttpResult? Precondition(IList<EntityTagHeaderValue> ifMatch, IList<EntityTagHeaderValue> ifNoneMatch, StoredAgency? current)
     {
         var tag = current is null ? null : AgencyRecords.ETag(current.Version);
-        bool Names(EntityTagHeaderValue value) => current is not null && (value == EntityTagHeaderValue.Any || value.Tag.Equals(tag, StringComparison.Ordinal));
-        if (ifMatch.Count > 0 && !ifMatch.Any(Names))
+        if (ifMatch.Count > 0 && (current is null || !EntityTags.Name(ifMatch, tag!)))
         {
             return TypedResults.Problem(title: "The agency has changed",
                 detail: current is null
@@ -126,10 +122,11 @@ internal sealed class RegisterAgencyEndpoint(ReportsDbContext db, RegionDirector
                 statusCode: StatusCodes.Status412PreconditionFailed);
         }
 
-        if (ifNoneMatch.Count > 0 && ifNoneMatch.Any(Names))
+        if (current is not null && EntityTags.Name(ifNoneMatch, tag!))
         {
             return TypedResults.Problem(title: "The agency exists",
-                detail: $"If-None-Match matches the current version ({tag}) of agency {current!.CreditCode}: it is registered already. Send If-Match with its ETag to replace it.",
+                detail: $"If-None-Match matches the current version ({tag}) of agency {current.CreditCode}: it is {(current.Source == AgencySources.Report ? "known from its reports" : "registered")} already. " +
+                    "Send If-Match with its ETag to replace it.",
                 statusCode: StatusCodes.Status412PreconditionFailed);
         }
 

@@ -105,14 +105,12 @@ internal sealed class ExtractReportEndpoint(DivisionIndex divisions, ReportValid
     public override async Task<Results<Ok<ExtractReportResponse>, ProblemHttpResult>> ExecuteAsync(ExtractReportRequest req, CancellationToken ct)
     {
         var request = HttpContext.Request;
-        var mediaType = request.ContentType?.Split(';', 2)[0].Trim() ?? "";
-        if (!AcceptedMediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        if (MediaTypes.Unsupported(request, AcceptedMediaTypes, "Send the published report as text/plain or text/html (UTF-8), or application/pdf") is { } unsupported)
         {
-            return TypedResults.Problem(title: "Unsupported media type",
-                detail: "Send the published report as text/plain or text/html (UTF-8), or application/pdf; " + (mediaType.Length == 0 ? "the request has no Content-Type." : $"{mediaType} is none of them."),
-                statusCode: StatusCodes.Status415UnsupportedMediaType,
-                extensions: new Dictionary<string, object?> { ["accepted"] = AcceptedMediaTypes });
+            return unsupported;
         }
+
+        var mediaType = MediaTypes.Of(request);
 
         if (request.ContentLength > MaxBodyBytes)
         {

@@ -1,5 +1,3 @@
-using System.IO.Pipelines;
-using System.Buffers;
 using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReportService.Api.Infrastructure.Endpoints;
@@ -56,28 +54,14 @@ internal sealed class ImportReportsEndpoint(ReportValidator validator, ReportsDb
     {
         var context = HttpContext;
         var request = context.Request;
-        var mediaType = request.ContentType?.Split(';', 2)[0].Trim() ?? "";
-        if (!AcceptedMediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+        if (MediaTypes.Unsupported(request, AcceptedMediaTypes, "Send one report per line (UTF-8) as " + string.Join(", ", AcceptedMediaTypes)) is { } unsupported)
         {
-            return TypedResults.Problem(title: "Unsupported media type",
-                detail: "Send one report per line (UTF-8) as " + string.Join(", ", AcceptedMediaTypes) + $"; {(mediaType.Length == 0 ? "no Content-Type" : mediaType)} is none of them.",
-                statusCode: StatusCodes.Status415UnsupportedMediaType,
-                extensions: new Dictionary<string, object?> { ["accepted"] = AcceptedMediaTypes });
+            return unsupported;
         }
 
-        if (request.ContentLength > MaxBodyBytes)
+        if (await LineBatch.ReadAsync(request, MaxBodyBytes, LineMarks.RecordSeparators, cancellationToken) is not { } lines)
         {
-            return TooLarge();
-        }
-
-        List<(int Line, byte[] Utf8)> lines;
-        try
-        {
-            lines = await ReadLinesAsync(request.BodyReader, cancellationToken);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TooLarge();
+            return LineBatch.TooLarge(MaxBodyBytes);
         }
 
         if (lines.Count == 0)
@@ -88,8 +72,7 @@ internal sealed class ImportReportsEndpoint(ReportValidator validator, ReportsDb
 
         if (lines.Count > MaxLines)
         {
-            return TypedResults.Problem(title: "Too many lines",
-                detail: $"A batch has at most {MaxLines} reports; split it.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return LineBatch.TooManyLines(MaxLines, "reports");
         }
 
         var language = Languages.Preferred(request);
@@ -192,19 +175,16 @@ internal sealed class ImportReportsEndpoint(ReportValidator validator, ReportsDb
         }
 
         var all = answers.Select(a => a!).ToList();
-        foreach (var status in all.GroupBy(a => a.Status))
-        {
-            Telemetry.BatchLines.Add(status.Count(), new KeyValuePair<string, object?>("status", ContractEnums.Name(status.Key)));
-        }
-
-        Telemetry.WritesForbidden.Add(all.Count(a => a.Status == ImportLineStatus.Forbidden), new KeyValuePair<string, object?>("operation", "batch"));
-        Telemetry.ReportsAccepted.Add(all.Count(a => a.Status == ImportLineStatus.Accepted), new KeyValuePair<string, object?>("operation", "batch"));
+        var tally = new LineTally<ImportLineStatus>(all.Select(a => a.Status));
+        tally.Record(Telemetry.BatchLines, "status");
+        Telemetry.WritesForbidden.Add(tally[ImportLineStatus.Forbidden], new KeyValuePair<string, object?>("operation", "batch"));
+        Telemetry.ReportsAccepted.Add(tally[ImportLineStatus.Accepted], new KeyValuePair<string, object?>("operation", "batch"));
         return TypedResults.Ok(new ImportReportsResponse
         {
-            Accepted = all.Count(a => a.Status == ImportLineStatus.Accepted),
-            Rejected = all.Count(a => a.Status == ImportLineStatus.Rejected),
-            Duplicates = all.Count(a => a.Status == ImportLineStatus.Duplicate),
-            Forbidden = all.Count(a => a.Status == ImportLineStatus.Forbidden),
+            Accepted = tally[ImportLineStatus.Accepted],
+            Rejected = tally[ImportLineStatus.Rejected],
+            Duplicates = tally[ImportLineStatus.Duplicate],
+            Forbidden = tally[ImportLineStatus.Forbidden],
             Lines = all,
         });
     }
@@ -220,55 +200,4 @@ internal sealed class ImportReportsEndpoint(ReportValidator validator, ReportsDb
         Href = existing == Guid.Empty ? null : ReportRecords.Location(existing),
         DuplicateOfLine = ofLine,
     };
-
-    private static ProblemHttpResult TooLarge() => TypedResults.Problem(title: "Request body too large",
-        detail: $"A batch may have at most {MaxBodyBytes} bytes; split it.", statusCode: StatusCodes.Status413PayloadTooLarge);
-
-    /// <summary>The non-blank lines of the body with their 1-based numbers.</summary>
-    private static async Task<List<(int Line, byte[] Utf8)>> ReadLinesAsync(PipeReader reader, CancellationToken cancellationToken)
-    {
-        var lines = new List<(int, byte[])>();
-        var number = 0;
-        long total = 0;
-        while (true)
-        {
-            var read = await reader.ReadAsync(cancellationToken);
-            var buffer = read.Buffer;
-            while (buffer.PositionOf((byte)'\n') is { } end)
-            {
-                Add(buffer.Slice(0, end));
-                buffer = buffer.Slice(buffer.GetPosition(1, end));
-            }
-
-            if (read.IsCompleted)
-            {
-                if (!buffer.IsEmpty)
-                {
-                    Add(buffer);
-                }
-
-                reader.AdvanceTo(buffer.End);
-                return lines;
-            }
-
-            total += read.Buffer.Length - buffer.Length;
-            if (total + buffer.Length > MaxBodyBytes)
-            {
-                throw new BadHttpRequestException("Batch too large.", StatusCodes.Status413PayloadTooLarge);
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-        }
-
-        void Add(ReadOnlySequence<byte> line)
-        {
-            number++;
-            // application/json-seq (RFC 7464) starts each record with RS (0x1E); it is never part of a JSON text.
-            var bytes = line.ToArray().AsSpan().TrimEnd((byte)'\r').TrimStart((byte)0x1E);
-            if (!bytes.Trim(" \t"u8).IsEmpty)
-            {
-                lines.Add((number, bytes.ToArray()));
-            }
-        }
-    }
 }

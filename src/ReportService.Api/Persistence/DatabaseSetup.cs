@@ -26,8 +26,11 @@ internal static class DatabaseSetup
 
             var builder = new NpgsqlDataSourceBuilder(connectionString);
             ApplyDefaults(builder.ConnectionStringBuilder);
+            var timelines = provider.GetRequiredService<PrimaryTimelineGuard>();
+            builder.UsePhysicalConnectionInitializer(timelines.Check, timelines.CheckAsync);
             return builder.Build();
         });
+        services.AddSingleton<PrimaryTimelineGuard>();
         services.AddDbContextPool<ReportsDbContext>((provider, options) => options
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
             // Migrations are hand-written (ADR 4), so there is no model snapshot to compare with.

@@ -49,6 +49,8 @@
 #   FAILOVER_ROUND_SECONDS [30]    length of a round
 #   FAILOVER_DETECT_SECONDS [3]    seconds between the loss of the primary and the promotion
 #   FAILOVER_HOLD_SECONDS [20]     partition/split/return: how long the cut link or the returned old primary lasts
+#   FAILOVER_TCP_RETRIES2 [kernel's]  net.ipv4.tcp_retries2 in the services' network namespace (network modes only):
+#                                  how many retransmissions before TCP gives up a connection with data in flight
 #   FAILOVER_WORKERS [8]           concurrent submitting workers
 #   FAILOVER_ATTEMPT_TIMEOUT [5]   seconds the client waits for one answer before retrying with the same key
 #   FAILOVER_SEED [random]         seed of the reports and the timing
@@ -149,7 +151,8 @@ pg_bin=/usr/lib/postgresql/$(cat "$(readlink -f "$pair/n1/data")/PG_VERSION")/bi
 inhub=()
 if ((NETNS)); then
   inhub=(ip netns exec "$(head -n 1 "$pair/netns")-hub")
-  say "network: namespaces $(head -n 1 "$pair/netns")-{wire,hub,n1,n2}; kernel tcp_keepalive_probes $(cat /proc/sys/net/ipv4/tcp_keepalive_probes), tcp_retries2 $(cat /proc/sys/net/ipv4/tcp_retries2), tcp_syn_retries $(cat /proc/sys/net/ipv4/tcp_syn_retries)"
+  [[ -z ${FAILOVER_TCP_RETRIES2:-} ]] || "${inhub[@]}" sysctl -q -w "net.ipv4.tcp_retries2=$FAILOVER_TCP_RETRIES2"
+  say "network: namespaces $(head -n 1 "$pair/netns")-{wire,hub,n1,n2}; in the services' namespace tcp_keepalive_probes $("${inhub[@]}" cat /proc/sys/net/ipv4/tcp_keepalive_probes), tcp_retries2 $("${inhub[@]}" cat /proc/sys/net/ipv4/tcp_retries2), tcp_syn_retries $("${inhub[@]}" cat /proc/sys/net/ipv4/tcp_syn_retries)"
 fi
 psql_node() {
   if ((NETNS)); then
@@ -223,11 +226,16 @@ stop_probe() {
   [[ -z $probe_pid ]] || touch "$work/probe.stop.$round"
   probe_pid=''
 }
-# cancel_probe NODE: on the returned old primary, a commit whose wait for the standby is cancelled (statement_timeout),
-# as Npgsql's Command Timeout or a cancelled request would: what PostgreSQL answers and whether the row is there.
+# cancel_probe NODE: on the returned old primary, a commit whose wait for the standby is cancelled by the client 2 s
+# later (psql sends a cancel request on SIGINT), as Npgsql's Command Timeout would (statement_timeout would not: it
+# ends before the commit): what PostgreSQL answers and whether the table is there afterwards.
 cancel_probe() {
   local out
-  out=$(psql_node "$1" -d reports -c "SET statement_timeout = '2s'" -c 'CREATE TABLE split_brain_probe (x int)' -c "SELECT 'visible on the old primary afterwards: ' || (to_regclass('split_brain_probe') IS NOT NULL)" 2>&1 | tr '\n' ' ')
+  local ns=()
+  ((NETNS)) && ns=(ip netns exec "$(head -n 1 "$pair/netns")-$1")
+  out=$(timeout -s INT 2 "${ns[@]}" "$pg_bin/psql" -X -q -At -h 127.0.0.1 -p "$(cat "$pair/$1/port")" -U postgres -d reports \
+    -c 'CREATE TABLE split_brain_probe (x int)' </dev/null 2>&1 | tr '\n' ' ' || true)
+  out+="; afterwards: $(psql_node "$1" -d reports -c "SELECT 'table visible on the old primary: ' || (to_regclass('split_brain_probe') IS NOT NULL)" 2>&1 || true)"
   fault "cancel probe on $1: $out"
   psql_node "$1" -d reports -c 'SET synchronous_commit = local' -c 'DROP TABLE IF EXISTS split_brain_probe' >/dev/null 2>&1 || true
 }

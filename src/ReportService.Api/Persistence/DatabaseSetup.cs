@@ -28,6 +28,8 @@ internal static class DatabaseSetup
             ApplyDefaults(builder.ConnectionStringBuilder);
             var timelines = provider.GetRequiredService<PrimaryTimelineGuard>();
             builder.UsePhysicalConnectionInitializer(timelines.Check, timelines.CheckAsync);
+            // The check runs once per physical connection, inside whatever request opened it: not a span of that request.
+            builder.ConfigureTracing(tracing => tracing.ConfigureCommandFilter(command => !PrimaryTimelineGuard.IsOwn(command)));
             return builder.Build();
         });
         services.AddSingleton<PrimaryTimelineGuard>();

@@ -31,6 +31,9 @@ internal sealed partial class PrimaryTimelineGuard(ILogger<PrimaryTimelineGuard>
     private const string TimelineSql =
         "CASE WHEN pg_is_in_recovery() THEN 0 ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END";
 
+    /// <summary>Whether <paramref name="command"/> is this guard's check.</summary>
+    public static bool IsOwn(NpgsqlCommand command) => command.CommandText.Contains(TimelineSql, StringComparison.Ordinal);
+
     public async Task CheckAsync(NpgsqlConnection connection)
     {
         var (system, timeline) = await ReadAsync(connection);

@@ -42,6 +42,8 @@
 #      check passed.
 #
 # Usage: bench/crash/failover.sh      (3-5 minutes with the defaults; run as root on Debian 12 with the .NET SDK)
+#        FAILOVER_ROUNDS=4 FAILOVER_MODES="return-async partition return split" bench/crash/failover.sh
+#                                     (5-9 minutes; the network modes need iproute2 with veth and bridge support)
 #
 # Environment (defaults in brackets):
 #   FAILOVER_ROUNDS [3]            rounds

@@ -70,6 +70,10 @@
 #
 # Environment: PG* variables of the caller are ignored (unset), so PGPORT/PGHOST etc. set for other
 # tools cannot redirect this script. LOCAL_PG_START_PORT, LOCAL_PG_WAIT_SECONDS as described above.
+# For clusters in network namespaces of their own (scripts/local-replica.sh with LOCAL_REPLICA_NETNS=1):
+# LOCAL_PG_LISTEN_ADDRESSES (default 127.0.0.1), LOCAL_PG_TRUST_NET (a CIDR given trust in pg_hba.conf, for
+# clients and replication; default none) and LOCAL_PG_PRIMARY_HOST (the address `standby` copies from and
+# streams from; default 127.0.0.1).
 
 set -euo pipefail
 
@@ -386,7 +390,7 @@ write_conf() {
   fi
   cat >"$conf.tmp" <<EOF
 # Managed by scripts/local-postgres.sh; rewritten on every start.
-listen_addresses = '127.0.0.1'
+listen_addresses = '${LOCAL_PG_LISTEN_ADDRESSES:-127.0.0.1}'
 port = $port
 unix_socket_directories = '$sockdirs'
 max_connections = 200
@@ -400,6 +404,9 @@ EOF
   if ((EUID == 0)); then chown "$PG_OS_USER:" "$conf.tmp"; fi
   chmod 0600 "$conf.tmp"
   mv -f -- "$conf.tmp" "$conf"
+  if [[ -n ${LOCAL_PG_TRUST_NET:-} ]] && ! grep -q "^host all all $LOCAL_PG_TRUST_NET trust" "$DATA/pg_hba.conf"; then
+    printf 'host all all %s trust\nhost replication all %s trust\n' "$LOCAL_PG_TRUST_NET" "$LOCAL_PG_TRUST_NET" >>"$DATA/pg_hba.conf"
+  fi
 }
 
 init_cluster() {
@@ -437,13 +444,14 @@ base_backup() {
   if [[ -e $DATA ]] && ! dir_is_empty "$DATA"; then
     die "$DATA exists but holds no initialised cluster (no PG_VERSION); run: $0 destroy $DIR"
   fi
-  log "copying the primary on 127.0.0.1:$from into $DATA (pg_basebackup -R -X stream)"
+  local host=${LOCAL_PG_PRIMARY_HOST:-127.0.0.1}
+  log "copying the primary on $host:$from into $DATA (pg_basebackup -R -X stream)"
   new_tmp
   out=$TMP
-  if ! as_pg "$bb" -h 127.0.0.1 -p "$from" -U postgres -D "$DATA" -R -X stream -c fast >"$out" 2>&1 </dev/null; then
+  if ! as_pg "$bb" -h "$host" -p "$from" -U postgres -D "$DATA" -R -X stream -c fast >"$out" 2>&1 </dev/null; then
     cat "$out" >&2
     as_pg rm -rf -- "$DATA" 2>/dev/null || true
-    die "pg_basebackup from 127.0.0.1:$from failed (output above)"
+    die "pg_basebackup from $host:$from failed (output above)"
   fi
 }
 

@@ -18,8 +18,27 @@
 #   scripts/local-replica.sh failover     DIR [immediate|lose]   # stop-primary, then promote
 #   scripts/local-replica.sh rebuild      DIR   # the node that is not the primary is deleted and re-created as a
 #                                               # synchronous standby of the primary (pg_basebackup), same port
+#   scripts/local-replica.sh return       DIR [sync|async]
+#                                               # the old primary, stopped (immediate) and not yet rebuilt, starts
+#                                               # again AS A PRIMARY beside the promoted one: split brain, no
+#                                               # fencing. sync (default): its synchronous_standby_names stay;
+#                                               # async: cleared (it acknowledges commits alone). `rebuild` fences it
+#   scripts/local-replica.sh cut          DIR clients|replication|all
+#                                               # (network namespaces only) the primary's link to the services,
+#                                               # to the standby, or both is cut: packets are silently dropped
+#   scripts/local-replica.sh heal         DIR [clients|replication|all]   # those links up again (default all)
+#   scripts/local-replica.sh exec         DIR NODE|hub COMMAND...   # COMMAND in that node's network namespace
 #   scripts/local-replica.sh stop         DIR   # both nodes, fast shutdown
-#   scripts/local-replica.sh destroy      DIR   # both nodes and DIR
+#   scripts/local-replica.sh destroy      DIR   # both nodes, the network namespaces it created, and DIR
+#
+# Network namespaces (LOCAL_REPLICA_NETNS=1 at `start`, remembered in DIR/netns): each node runs in a network
+# namespace of its own, the clients (the services, the load, psql) in a third, `hub`. A fourth, `wire`, holds
+# two bridges: `clients` (hub 10.77.1.1, n1 10.77.1.11, n2 10.77.1.12) and `replication` (n1 10.77.2.11,
+# n2 10.77.2.12), each node on each bridge by a veth pair. `cut` sets the wire's end of the primary's veth
+# down: both ends lose their carrier, keep their addresses and routes, and drop what they send without an
+# error (a SYN is never answered, an established connection's packets vanish: no reset, no ICMP). Nothing
+# in the machine's own network namespace changes; the names are rs-<random>-{wire,hub,n1,n2}, and `destroy`
+# deletes those named in DIR/netns only. The connection string then names the nodes' client addresses.
 #
 # `start` prints one line on stdout, the Npgsql multi-host connection string of the pair, which does not change
 # across failovers and rebuilds (each node keeps its port):
@@ -56,7 +75,11 @@ die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 usage() {
   cat <<EOF
 usage: ${0##*/} {start|status|promote|rebuild|stop|destroy} DIR
+       ${0##*/} heal DIR [clients|replication|all]
        ${0##*/} {stop-primary|stop-standby|failover} DIR [immediate|lose|freeze]
+       ${0##*/} return DIR [sync|async]
+       ${0##*/} cut DIR clients|replication|all
+       ${0##*/} exec DIR n1|n2|hub COMMAND...
 EOF
 }
 
@@ -77,16 +100,130 @@ primary() { [[ -f $DIR/primary ]] && head -n 1 -- "$DIR/primary" || die "$DIR ho
 set_primary() { printf '%s\n' "$1" >"$DIR/primary.tmp" && mv -f -- "$DIR/primary.tmp" "$DIR/primary"; }
 port_of() { head -n 1 -- "$(node_dir "$1")/port" 2>/dev/null || true; }
 data_of() { readlink -f -- "$(node_dir "$1")/data"; }
-running() { "$LP" status "$(node_dir "$1")" >/dev/null 2>&1; }
+running() { lp "$1" status "$(node_dir "$1")" >/dev/null 2>&1; }
 
-psql_at() {
-  local port=$1
+# Network namespaces (see the header): the prefix is in DIR/netns when they are used.
+netns() { [[ -f $DIR/netns ]]; }
+ns_of() { printf '%s-%s\n' "$(head -n 1 -- "$DIR/netns")" "$1"; }
+# in_ns NS COMMAND...: COMMAND in that namespace (n1, n2, hub), or here without namespaces.
+in_ns() {
+  local n=$1
   shift
-  "$(pg_bin)/psql" -X -q -At -h 127.0.0.1 -p "$port" -U postgres -d postgres "$@" </dev/null
+  if netns; then ip netns exec "$(ns_of "$n")" "$@"; else "$@"; fi
+}
+client_addr() { [[ $1 == n1 ]] && echo 10.77.1.11 || echo 10.77.1.12; }
+replication_addr() { [[ $1 == n1 ]] && echo 10.77.2.11 || echo 10.77.2.12; }
+# lp NODE ARGS...: scripts/local-postgres.sh for NODE, in its namespace, listening on its links and copying from
+# (streaming from) the other node's replication address.
+lp() {
+  local n=$1
+  shift
+  if netns; then
+    LOCAL_PG_LISTEN_ADDRESSES='*' LOCAL_PG_TRUST_NET=10.77.0.0/16 LOCAL_PG_PRIMARY_HOST=$(replication_addr "$(other "$n")") in_ns "$n" "$LP" "$@"
+  else
+    "$LP" "$@"
+  fi
+}
+
+# psql_on NODE ARGS...: psql on NODE (from its own namespace, on its loopback).
+psql_on() {
+  local n=$1
+  shift
+  in_ns "$n" "$(pg_bin)/psql" -X -q -At -h 127.0.0.1 -p "$(port_of "$n")" -U postgres -d postgres "$@" </dev/null
 }
 
 conn_string() {
-  printf 'Host=127.0.0.1:%s,127.0.0.1:%s;Username=postgres;Database=postgres;Target Session Attributes=primary\n' "$(port_of n1)" "$(port_of n2)"
+  local h1=127.0.0.1 h2=127.0.0.1
+  if netns; then h1=$(client_addr n1) h2=$(client_addr n2); fi
+  printf 'Host=%s:%s,%s:%s;Username=postgres;Database=postgres;Target Session Attributes=primary\n' "$h1" "$(port_of n1)" "$h2" "$(port_of n2)"
+}
+
+net_create() {
+  local prefix n
+  prefix=rs-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+  printf '%s\n' "$prefix" >"$DIR/netns"   # first, so that destroy finds a half-built set too
+  for n in wire hub n1 n2; do
+    ip netns add "$prefix-$n"
+    ip -n "$prefix-$n" link set lo up
+  done
+  ip -n "$prefix-wire" link add name clients type bridge
+  ip -n "$prefix-wire" link add name replication type bridge
+  ip -n "$prefix-wire" link set clients up
+  ip -n "$prefix-wire" link set replication up
+  # veth NS IFACE ADDR BRIDGE PORT: IFACE in NS with ADDR/24, its peer PORT in the wire on BRIDGE.
+  veth() {
+    ip -n "$prefix-$1" link add name "$2" type veth peer name "$5" netns "$prefix-wire"
+    ip -n "$prefix-wire" link set "$5" master "$4"
+    ip -n "$prefix-wire" link set "$5" up
+    ip -n "$prefix-$1" addr add "$3/24" dev "$2"
+    ip -n "$prefix-$1" link set "$2" up
+  }
+  veth hub clients 10.77.1.1 clients hub
+  for n in n1 n2; do
+    veth "$n" clients "$(client_addr "$n")" clients "$n-clients"
+    veth "$n" replication "$(replication_addr "$n")" replication "$n-replication"
+  done
+  log "network namespaces $prefix-{wire,hub,n1,n2}"
+}
+
+net_destroy() {
+  netns || return 0
+  local prefix n
+  prefix=$(head -n 1 -- "$DIR/netns")
+  [[ $prefix =~ ^rs-[0-9a-f]{6}$ ]] || die "$DIR/netns names '$prefix', not a namespace prefix of this script"
+  for n in n1 n2 hub wire; do
+    if ip netns list | grep -qw -- "$prefix-$n"; then ip netns del "$prefix-$n" || log "warning: could not delete $prefix-$n"; fi
+  done
+  rm -f -- "$DIR/netns"
+}
+
+# set_links NODE clients|replication|all up|down: the wire's end of NODE's links.
+set_links() {
+  local n=$1 which=$2 state=$3 prefix l
+  prefix=$(head -n 1 -- "$DIR/netns")
+  for l in clients replication; do
+    [[ $which == all || $which == "$l" ]] && ip -n "$prefix-wire" link set "$n-$l" "$state"
+  done
+  return 0
+}
+
+cmd_cut() {
+  netns || die "$DIR has no network namespaces (start it with LOCAL_REPLICA_NETNS=1)"
+  [[ ${1:-} =~ ^(clients|replication|all)$ ]] || die "cut what: clients, replication or all"
+  local p
+  p=$(primary)
+  set_links "$p" "$1" down
+  log "primary $p: link(s) to $([[ $1 == all ]] && echo 'the services and the standby' || echo "the $1") cut"
+}
+
+cmd_heal() {
+  netns || die "$DIR has no network namespaces"
+  local which=${1:-all}
+  [[ $which =~ ^(clients|replication|all)$ ]] || die "heal what: clients, replication or all"
+  set_links n1 "$which" up
+  set_links n2 "$which" up
+  log "links up: $which"
+}
+
+cmd_exec() {
+  [[ ${1:-} =~ ^(n1|n2|hub)$ ]] || die "exec in n1, n2 or hub"
+  local n=$1
+  shift
+  in_ns "$n" "$@"
+}
+
+cmd_return() {
+  local p o
+  p=$(primary)
+  o=$(other "$p")
+  running "$o" && die "$o is running"
+  [[ -f $(data_of "$o")/PG_VERSION ]] || die "$o has no data directory (lost, or already rebuilt)"
+  [[ ! -f $(data_of "$o")/standby.signal ]] || die "$o was a standby, not an old primary"
+  if [[ ${1:-sync} == async ]]; then
+    sed -i "s/^synchronous_standby_names = .*/synchronous_standby_names = ''/" "$(data_of "$o")/replication.conf"
+  fi
+  lp "$o" start "$(node_dir "$o")" >/dev/null
+  log "$o (the old primary, not fenced) runs again as a primary beside $p ($([[ ${1:-sync} == async ]] && echo 'no synchronous standby required' || echo 'its commits wait for a synchronous standby'))"
 }
 
 write_replication_conf() {
@@ -109,7 +246,7 @@ wait_sync() {
   local port start=$SECONDS
   port=$(port_of "$(primary)")
   while ((SECONDS - start < SYNC_WAIT_SECONDS)); do
-    [[ $(psql_at "$port" -c "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state = 'sync'" 2>/dev/null) -ge 1 ]] 2>/dev/null && return 0
+    [[ $(psql_on "$(primary)" -c "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state = 'sync'" 2>/dev/null) -ge 1 ]] 2>/dev/null && return 0
     sleep 0.2
   done
   die "no synchronous standby streaming from the primary on 127.0.0.1:$port after ${SYNC_WAIT_SECONDS}s"
@@ -122,16 +259,17 @@ cmd_start() {
     local p s
     p=$(primary)
     s=$(other "$p")
-    "$LP" start "$(node_dir "$p")" >/dev/null
-    "$LP" standby "$(node_dir "$s")" "$(node_dir "$p")" >/dev/null
+    lp "$p" start "$(node_dir "$p")" >/dev/null
+    lp "$s" standby "$(node_dir "$s")" "$(node_dir "$p")" >/dev/null
   else
-    "$LP" start "$DIR/n1" >/dev/null
+    [[ ${LOCAL_REPLICA_NETNS:-0} != 1 ]] || netns || net_create
+    lp n1 start "$DIR/n1" >/dev/null
     set_primary n1
-    "$LP" standby "$DIR/n2" "$DIR/n1" >/dev/null
+    lp n2 standby "$DIR/n2" "$DIR/n1" >/dev/null
     write_replication_conf n1
     write_replication_conf n2
-    psql_at "$(port_of n1)" -c 'SELECT pg_reload_conf()' >/dev/null
-    psql_at "$(port_of n2)" -c 'SELECT pg_reload_conf()' >/dev/null
+    psql_on n1 -c 'SELECT pg_reload_conf()' >/dev/null
+    psql_on n2 -c 'SELECT pg_reload_conf()' >/dev/null
   fi
   wait_sync
   log "primary $(primary) on 127.0.0.1:$(port_of "$(primary)"), synchronous standby $(other "$(primary)") on 127.0.0.1:$(port_of "$(other "$(primary)")")"
@@ -143,7 +281,7 @@ cmd_status() {
   for n in n1 n2; do
     port=$(port_of "$n")
     if running "$n"; then
-      role=$(psql_at "$port" -c "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END" 2>/dev/null || echo unknown)
+      role=$(psql_on "$n" -c "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END" 2>/dev/null || echo unknown)
       printf '%s port=%s running %s\n' "$n" "$port" "$role"
     else
       printf '%s port=%s stopped\n' "$n" "${port:-?}"
@@ -151,7 +289,7 @@ cmd_status() {
   done
   n=$(primary)
   if running "$n"; then
-    psql_at "$(port_of "$n")" -F ' ' -c "SELECT 'replication', application_name, client_port, state, sync_state, coalesce(replay_lag::text, '-') FROM pg_stat_replication" || true
+    psql_on "$n" -F ' ' -c "SELECT 'replication', application_name, client_port, state, sync_state, coalesce(replay_lag::text, '-') FROM pg_stat_replication" || true
   fi
   conn_string
 }
@@ -160,8 +298,8 @@ cmd_status() {
 stop_node() {
   local n=$1 how=${2:-immediate}
   case $how in
-    immediate) "$LP" stop "$(node_dir "$n")" immediate ;;
-    lose) "$LP" lose "$(node_dir "$n")" ;;
+    immediate) lp "$n" stop "$(node_dir "$n")" immediate ;;
+    lose) lp "$n" lose "$(node_dir "$n")" ;;
     freeze)
       local pids
       pids=$(node_pids "$n")
@@ -211,7 +349,7 @@ cmd_promote() {
   local s
   s=$(other "$(primary)")
   running "$s" || die "the standby $s is not running"
-  "$LP" promote "$(node_dir "$s")"
+  lp "$s" promote "$(node_dir "$s")"
   set_primary "$s"
   log "$s on 127.0.0.1:$(port_of "$s") is the primary; its commits wait for a synchronous standby (rebuild)"
 }
@@ -222,12 +360,12 @@ cmd_rebuild() {
   s=$(other "$p")
   running "$p" || die "the primary $p is not running"
   # The other node is fenced first: killed and deleted, also when it is frozen (SIGKILL reaches stopped processes).
-  "$LP" lose "$(node_dir "$s")"
+  lp "$s" lose "$(node_dir "$s")"
   rm -f -- "$DIR/frozen"
   local want
   want=$(port_of "$s")
   local got
-  got=$("$LP" standby "$(node_dir "$s")" "$(node_dir "$p")")
+  got=$(lp "$s" standby "$(node_dir "$s")" "$(node_dir "$p")")
   [[ -z $want || $got == *"Port=$want;"* ]] || die "the rebuilt standby came up as '$got', not on port $want (taken meanwhile?)"
   wait_sync
   log "$s is a synchronous standby of $p again"
@@ -237,8 +375,8 @@ cmd_stop() {
   thaw
   local p
   p=$(primary)
-  "$LP" stop "$(node_dir "$(other "$p")")"
-  "$LP" stop "$(node_dir "$p")"
+  lp "$(other "$p")" stop "$(node_dir "$(other "$p")")"
+  lp "$p" stop "$(node_dir "$p")"
 }
 
 cmd_destroy() {
@@ -246,7 +384,8 @@ cmd_destroy() {
   [[ -f $DIR/$MARKER ]] || die "$DIR was not created by this script; refusing to delete it"
   thaw
   local n
-  for n in n1 n2; do [[ ! -e $DIR/$n ]] || "$LP" destroy "$DIR/$n"; done
+  for n in n1 n2; do [[ ! -e $DIR/$n ]] || lp "$n" destroy "$DIR/$n" || log "warning: could not destroy $n"; done
+  net_destroy
   rm -rf -- "$DIR"
 }
 
@@ -258,6 +397,7 @@ main() {
   shift
   case $cmd in
     start | status | promote | rebuild | stop | destroy) (($# == 0)) || { usage >&2; return 2; }; "cmd_$cmd" ;;
+    cut | heal | return | exec) "cmd_$cmd" "$@" ;;
     stop-primary) cmd_stop_primary "$@" ;;
     stop-standby) cmd_stop_standby "$@" ;;
     failover)

@@ -45,6 +45,27 @@ public sealed class ReplicaPair : IAsyncLifetime
 
     public Task PromoteAsync() => RunAsync("promote", _dir);
 
+    /// <summary>
+    /// The old primary, stopped and not rebuilt, starts again as a primary beside the promoted one (no fencing):
+    /// <c>sync</c> keeps its synchronous_standby_names, <c>async</c> clears them. <see cref="RebuildAsync"/> fences it.
+    /// </summary>
+    public Task ReturnOldPrimaryAsync(string how) => RunAsync("return", _dir, how);
+
+    /// <summary>One node's own connection string (0: the first host, n1; 1: n2), whatever its role, for <paramref name="database"/>.</summary>
+    public string NodeConnectionString(int node, string database)
+    {
+        var hosts = new NpgsqlConnectionStringBuilder(ConnectionString).Host!.Split(',');
+        var (host, port) = (hosts[node][..hosts[node].LastIndexOf(':')], int.Parse(hosts[node][(hosts[node].LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        return new NpgsqlConnectionStringBuilder(ConnectionString)
+        {
+            Host = host,
+            Port = port,
+            Database = database,
+            TargetSessionAttributes = "any",
+            Pooling = false,
+        }.ConnectionString;
+    }
+
     /// <summary>The node that is not the primary becomes its synchronous standby again (a fresh copy, same port).</summary>
     public Task RebuildAsync() => RunAsync("rebuild", _dir);
 

@@ -29,6 +29,8 @@ internal static class DatabaseErrors
                         // Target Session Attributes=primary): the next attempt finds the primary.
                         || pg.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction;
                 case ServiceStoppingException:
+                case StalePrimaryException:
+                case UnconfirmedCommitException:
                 case NpgsqlException { IsTransient: true }:
                 case SocketException:
                 case TimeoutException:

@@ -26,8 +26,13 @@ internal static class DatabaseSetup
 
             var builder = new NpgsqlDataSourceBuilder(connectionString);
             ApplyDefaults(builder.ConnectionStringBuilder);
+            var timelines = provider.GetRequiredService<PrimaryTimelineGuard>();
+            builder.UsePhysicalConnectionInitializer(timelines.Check, timelines.CheckAsync);
+            // The check runs once per physical connection, inside whatever request opened it: not a span of that request.
+            builder.ConfigureTracing(tracing => tracing.ConfigureCommandFilter(command => !PrimaryTimelineGuard.IsOwn(command)));
             return builder.Build();
         });
+        services.AddSingleton<PrimaryTimelineGuard>();
         services.AddDbContextPool<ReportsDbContext>((provider, options) => options
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>())
             // Migrations are hand-written (ADR 4), so there is no model snapshot to compare with.

@@ -159,7 +159,11 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+            // A commit whose wait for the standby was cancelled or terminated answers success with a warning: such
+            // submissions are answered 503, not 201 (ADR 19); a retry with the same key confirms them first.
+            using var warnings = StandbyConfirmation.Watch(connection);
             var together = group.Count > 1 && await TryWriteTogetherAsync(connection, group, shard);
+            warnings.ThrowIfWarned();
             if (together)
             {
                 Array.Fill(outcomes, SubmissionOutcome.Stored);
@@ -170,7 +174,9 @@ internal sealed class SubmissionWriter(NpgsqlDataSource dataSource, IConfigurati
                 {
                     try
                     {
-                        outcomes[i] = await WriteAloneAsync(connection, group[i].Submission);
+                        var outcome = await WriteAloneAsync(connection, group[i].Submission);
+                        warnings.ThrowIfWarned();
+                        outcomes[i] = outcome;
                     }
                     catch (Exception ex) when (ex is PostgresException && !DatabaseErrors.IsUnavailable(ex))
                     {

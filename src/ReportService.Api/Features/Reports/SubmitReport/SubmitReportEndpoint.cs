@@ -171,6 +171,20 @@ internal sealed class SubmitReportEndpoint(ReportValidator validator, ReportsDbC
                 type: "https://report-service/problems/idempotency-key-reused");
         }
 
+        // The record may be visible while no standby has it: its commit's wait for the standby was cancelled, or this
+        // is an old primary that came back after a crash (ADR 19). Answer 201 only once the standby has it too.
+        await db.Database.OpenConnectionAsync(CancellationToken.None);
+        try
+        {
+            // A write of the key's own row (the same values): its commit waits for the standby, after the record's.
+            await StandbyConfirmation.ConfirmAsync((Npgsql.NpgsqlConnection)db.Database.GetDbConnection(),
+                "UPDATE idempotency_keys SET key = key WHERE key = $1", key);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
         var warnings = await db.Revisions.AsNoTracking()
             .Where(v => v.ReportId == record.ReportId && v.Revision == record.Revision)
             .Select(v => v.Warnings).FirstAsync(cancellationToken);

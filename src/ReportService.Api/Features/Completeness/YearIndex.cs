@@ -39,8 +39,6 @@ internal sealed class YearIndex : IDisposable
         _governments = new ReporterWhen[expected.Governments.Count];
     }
 
-    public int Year => _year;
-
     public void Dispose()
     {
         _gate.Dispose();

@@ -112,75 +112,91 @@ internal sealed class CompletenessIndex(NpgsqlDataSource dataSource, AggregateCh
     /// The year's reports and agencies in force, of <paramref name="regions"/> (null: all), in one repeatable-read
     /// snapshot. That snapshot may hold writes committed after the sync's (<paramref name="snapshot"/>): their regions
     /// are read too, so that what is loaded is one consistent state (a report moved by a correction is never in neither
-    /// region nor in both). A reset, or a log pruned past the sync, makes it a load of the year.
+    /// region nor in both). A reset, or a log pruned past the sync, makes it a load of the year. One batch and the
+    /// commit: the regions committed since are an InitPlan array, so both reads stay index scans on <c>= ANY</c>.
     /// </summary>
     private static async Task<Load> LoadAsync(NpgsqlConnection connection, int year, string snapshot, HashSet<string>? regions, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        var facts = new List<ReportFact>();
+        var agencies = new List<AgencyEntry>();
         if (regions is not null)
         {
-            await using var since = new NpgsqlCommand(
-                $"SELECT {AggregateChangeLog.CompleteSince}, c.xid IS NOT NULL, c.region_code, c.year, c.scope IS NULL FROM (SELECT 1) AS one " +
-                $"LEFT JOIN aggregate_changes c ON {AggregateChangeLog.SinceCondition}",
-                connection, transaction);
-            since.Parameters.Add(new NpgsqlParameter<string> { TypedValue = snapshot, NpgsqlDbType = NpgsqlDbType.Text });
-            await using var reader = await since.ExecuteReaderAsync(cancellationToken);
-            while (regions is not null && await reader.ReadAsync(cancellationToken))
+            const string Since = "ARRAY(SELECT DISTINCT c.region_code FROM aggregate_changes c WHERE " + AggregateChangeLog.SinceCondition +
+                " AND c.region_code IS NOT NULL AND (c.scope IS NULL OR c.year = $2))";
+            const string Codes = "region_code = ANY($3::text[] || " + Since + ")";
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            batch.BatchCommands.Add(Command(
+                $"SELECT {AggregateChangeLog.CompleteSince}, EXISTS (SELECT FROM aggregate_changes c WHERE {AggregateChangeLog.SinceCondition} AND c.region_code IS NULL), " +
+                Since));
+            batch.BatchCommands.Add(Command(ReportsSql + " AND " + Codes));
+            batch.BatchCommands.Add(Command(AgenciesSql + " AND " + Codes));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var complete = reader.GetBoolean(0) && !reader.GetBoolean(1);
+            regions.UnionWith(reader.GetFieldValue<string[]>(2));
+            await reader.NextResultAsync(cancellationToken);
+            await ReadFactsAsync(reader, facts, cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            await ReadAgenciesAsync(reader, agencies, cancellationToken);
+            if (!complete)
             {
-                if (!reader.GetBoolean(0) || (reader.GetBoolean(1) && reader.IsDBNull(2)))
-                {
-                    regions = null;
-                }
-                else if (reader.GetBoolean(1) && (reader.GetBoolean(4) || (!reader.IsDBNull(3) && reader.GetInt32(3) == year)))
-                {
-                    regions.Add(reader.GetString(2));
-                }
+                (regions, facts, agencies) = (null, [], []);
             }
+
+            NpgsqlBatchCommand Command(string sql) => new(sql)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<string> { TypedValue = snapshot, NpgsqlDbType = NpgsqlDbType.Text },
+                    new NpgsqlParameter<int> { TypedValue = year },
+                    new NpgsqlParameter<string[]> { TypedValue = [.. regions], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                },
+            };
         }
 
-        var codes = regions is null ? null : new NpgsqlParameter<string[]> { TypedValue = [.. regions], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
-        var facts = new List<ReportFact>();
-        await using (var command = new NpgsqlCommand(
-            "SELECT region_code, scope, kind, credit_code, published_on, created_at, review_status = 'approved' FROM reports WHERE year = $1" +
-            (codes is null ? "" : " AND region_code = ANY($2)"), connection, transaction))
+        if (regions is null)
         {
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = year });
-            if (codes is not null)
-            {
-                command.Parameters.Add(codes);
-            }
-
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var publishedOn = reader.IsDBNull(4) ? (DateOnly?)null : reader.GetFieldValue<DateOnly>(4);
-                facts.Add(new ReportFact(
-                    reader.GetString(0), ParseScope(reader.GetString(1)), ParseKind(reader.GetString(2)), reader.GetString(3),
-                    When.Of(publishedOn, reader.GetFieldValue<DateTimeOffset>(5)), reader.GetBoolean(6)));
-            }
-        }
-
-        var agencies = new List<AgencyEntry>();
-        await using (var command = new NpgsqlCommand(
-            "SELECT credit_code, name, region_code, level, kind, source FROM agencies WHERE first_year <= $1 AND (last_year IS NULL OR last_year >= $1)" +
-            (codes is null ? "" : " AND region_code = ANY($2)"), connection, transaction))
-        {
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = year });
-            if (codes is not null)
-            {
-                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = codes.TypedValue, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            }
-
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                agencies.Add(new AgencyEntry(
-                    reader.GetString(0), reader.GetString(1), reader.GetString(2), ParseLevel(reader.GetString(3)), ParseKind(reader.GetString(4)), reader.GetString(5)));
-            }
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            // $1 (the snapshot) is not used here; the year keeps its number.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(ReportsSql) { Parameters = { new NpgsqlParameter<string> { TypedValue = snapshot, NpgsqlDbType = NpgsqlDbType.Text }, new NpgsqlParameter<int> { TypedValue = year } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(AgenciesSql) { Parameters = { new NpgsqlParameter<string> { TypedValue = snapshot, NpgsqlDbType = NpgsqlDbType.Text }, new NpgsqlParameter<int> { TypedValue = year } } });
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await ReadFactsAsync(reader, facts, cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            await ReadAgenciesAsync(reader, agencies, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return new Load(regions, facts, agencies);
+    }
+
+    /// <summary>The reports of year <c>$2</c> (a condition on their region may follow).</summary>
+    private const string ReportsSql =
+        "SELECT region_code, scope, kind, credit_code, published_on, created_at, review_status = 'approved' FROM reports WHERE year = $2";
+
+    /// <summary>The agencies in force in year <c>$2</c> (a condition on their region may follow).</summary>
+    private const string AgenciesSql =
+        "SELECT credit_code, name, region_code, level, kind, source FROM agencies WHERE first_year <= $2 AND (last_year IS NULL OR last_year >= $2)";
+
+    private static async Task ReadFactsAsync(NpgsqlDataReader reader, List<ReportFact> facts, CancellationToken cancellationToken)
+    {
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var publishedOn = reader.IsDBNull(4) ? (DateOnly?)null : reader.GetFieldValue<DateOnly>(4);
+            facts.Add(new ReportFact(
+                reader.GetString(0), ParseScope(reader.GetString(1)), ParseKind(reader.GetString(2)), reader.GetString(3),
+                When.Of(publishedOn, reader.GetFieldValue<DateTimeOffset>(5)), reader.GetBoolean(6)));
+        }
+    }
+
+    private static async Task ReadAgenciesAsync(NpgsqlDataReader reader, List<AgencyEntry> agencies, CancellationToken cancellationToken)
+    {
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            agencies.Add(new AgencyEntry(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), ParseLevel(reader.GetString(3)), ParseKind(reader.GetString(4)), reader.GetString(5)));
+        }
     }
 
     private static ReportScope ParseScope(string text) => text == "agency" ? ReportScope.Agency : ReportScope.RegionAggregate;

@@ -94,8 +94,8 @@ code=2000000
 # One write (a one-report batch through the side's own service), then the question: ticks and seconds of the GET.
 pair() { # PID URL QUESTION -> "ticks seconds"
   code=$((code + 1))
-  timeout 120 dotnet "$work/client/ReportService.LoadClient.dll" batch --url "$2" --count 1 --lines-per-request 1 --first-code "$code" --seed "$code" >/dev/null ||
-    die "a write failed"
+  timeout 120 dotnet "$work/client/ReportService.LoadClient.dll" batch --url "$2" --count 1 --lines-per-request 1 --first-code "$code" --seed "$code" >"$work/write.log" 2>&1 ||
+    { cat "$work/write.log" >&2; die "a write failed"; }
   local before after seconds
   before=$(cpu_of "$1")
   seconds=$(curl -sf -o /dev/null -w '%{time_total}' "$2$3") || die "GET $3 failed"

@@ -16,11 +16,14 @@ internal sealed record AggregateChange(string? RegionCode, int Year, string Leve
 {
     public bool IsReset => RegionCode is null;
 
+    /// <summary>The scope of a change of the agencies register (ADR 18): no aggregate answer has it.</summary>
+    public const string RegisterScope = "register";
+
     /// <summary>
-    /// A change of the agencies register in this region (ADR 18): no scope, so no aggregate answer takes it; completeness
-    /// reloads the region's agencies.
+    /// A change of the agencies register in this region (ADR 18), logged by trigger: no aggregate answer takes it;
+    /// completeness reloads the region's agencies.
     /// </summary>
-    public bool IsRegister => RegionCode is not null && Scope.Length == 0;
+    public bool IsRegister => RegionCode is not null && Scope == RegisterScope;
 }
 
 /// <summary>
@@ -61,13 +64,10 @@ internal static class AggregateChangeLog
     public static AggregateChange Read(NpgsqlDataReader reader, int first) =>
         reader.IsDBNull(first)
             ? new AggregateChange(null, 0, "", "", "", "", 0, [])
-            : reader.IsDBNull(first + 4)
-                // A change of the agencies register (ADR 18): its region only.
-                ? new AggregateChange(reader.GetString(first), 0, "", "", "", "", 0, [])
-                : new AggregateChange(
-                    reader.GetString(first), reader.GetInt32(first + 1), reader.GetString(first + 2), reader.GetString(first + 3),
-                    reader.GetString(first + 4), reader.GetString(first + 5), reader.GetInt64(first + 6), reader.GetFieldValue<decimal[]>(first + 7),
-                    reader.GetBoolean(first + 8));
+            : new AggregateChange(
+                reader.GetString(first), reader.GetInt32(first + 1), reader.GetString(first + 2), reader.GetString(first + 3),
+                reader.GetString(first + 4), reader.GetString(first + 5), reader.GetInt64(first + 6), reader.GetFieldValue<decimal[]>(first + 7),
+                reader.GetBoolean(first + 8));
 
     /// <summary>
     /// Within the caller's (repeatable read) transaction: whether the log still holds everything committed after

@@ -123,7 +123,7 @@ internal sealed class CompletenessIndex(NpgsqlDataSource dataSource, AggregateCh
         if (regions is not null)
         {
             const string Since = "ARRAY(SELECT DISTINCT c.region_code FROM aggregate_changes c WHERE " + AggregateChangeLog.SinceCondition +
-                " AND c.region_code IS NOT NULL AND (c.scope IS NULL OR c.year = $2))";
+                " AND c.region_code IS NOT NULL AND (c.scope = '" + AggregateChange.RegisterScope + "' OR c.year = $2))";
             const string Codes = "region_code = ANY($3::text[] || " + Since + ")";
             await using var batch = new NpgsqlBatch(connection, transaction);
             batch.BatchCommands.Add(Command(

@@ -92,9 +92,8 @@ hz=$(getconf CLK_TCK)
 cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 code=2000000
 # One write (a one-report batch through the side's own service), then the question: ticks and seconds of the GET.
-pair() { # PID URL QUESTION -> "ticks seconds"
-  code=$((code + 1))
-  timeout 120 dotnet "$work/client/ReportService.LoadClient.dll" batch --url "$2" --count 1 --lines-per-request 1 --first-code "$code" --seed "$code" >"$work/write.log" 2>&1 ||
+pair() { # PID URL QUESTION CODE -> "ticks seconds" (runs in a subshell: the caller counts the codes)
+  timeout 120 dotnet "$work/client/ReportService.LoadClient.dll" batch --url "$2" --count 1 --lines-per-request 1 --first-code "$4" --seed "$4" >"$work/write.log" 2>&1 ||
     { cat "$work/write.log" >&2; die "a write failed"; }
   local before after seconds
   before=$(cpu_of "$1")
@@ -112,7 +111,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
       if [[ $side == A ]]; then pid=$pid_a; url=$url_a; else pid=$pid_b; url=$url_b; fi
       t=0; s=0
       for _ in $(seq "$WRITES"); do
-        read -r dt ds < <(pair "$pid" "$url" "$q")
+        code=$((code + 1))
+        read -r dt ds < <(pair "$pid" "$url" "$q" "$code")
         t=$((t + dt)); s=$(awk -v a="$s" -v b="$ds" 'BEGIN { print a + b }')
       done
       ticks[$side,$q]=$((${ticks[$side,$q]:-0} + t))

@@ -66,6 +66,7 @@ builder.Services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Sec
 builder.Services.AddSingleton<ReviewLocks>();
 builder.Services.AddSingleton<ReportService.Api.Features.PeriodLocks.PeriodLockStore>();
 builder.Services.AddSingleton<ExpectedReporters>();
+builder.Services.AddSingleton<CompletenessIndex>();
 builder.Services.AddSingleton<SubmissionWriter>();
 builder.Services.AddHostedService(services => services.GetRequiredService<SubmissionWriter>());
 builder.Services.AddSingleton(services => new ReportValidator(

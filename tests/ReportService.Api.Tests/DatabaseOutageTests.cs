@@ -193,6 +193,9 @@ public sealed class DatabaseOutageTests(OutageCluster cluster, ITestOutputHelper
         await AssertUnavailableAsync(await client.PostAsync($"{ReportClient.Reports}/validate", Http.Json(newReport)));
         await AssertUnavailableAsync(await client.GetAsync(ReportClient.Reports));
         await AssertUnavailableAsync(await client.GetAsync($"{ReportClient.Reports}?year=2023"));
+        // Completeness needs a sync of the change log before it answers from its index (ADR 18).
+        await AssertUnavailableAsync(await client.GetAsync("/v1/completeness?year=2024&groupBy=province"));
+        await AssertUnavailableAsync(await client.GetAsync("/v1/completeness/missing?year=2024&region=141122"));
         await AssertReadyAsync(client, ready: false);
         await AssertLiveAsync(client);
     }

@@ -98,4 +98,74 @@ public sealed class ReplicaReadTests(ReplicaPair pair) : IClassFixture<ReplicaPa
             await SetAsync(pair.ConnectionString, "ALTER SYSTEM RESET synchronous_commit");
         }
     }
+
+    /// <summary>Expected and reported of the one completeness group of county 141121 in 2024.</summary>
+    private static async Task<(int Expected, int Reported)> CompletenessAsync(HttpClient client)
+    {
+        var response = await client.GetAsync("/v1/completeness?year=2024&region=141121");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var group = Assert.Single((await response.ReadObjectAsync())["groups"]!.AsArray())!;
+        return ((int)group["expected"]!, (int)group["reported"]!);
+    }
+
+    /// <summary>
+    /// Alternately a township government's report and a department's registration, each followed at once by completeness:
+    /// it must count each (reported + 1, expected + 1).
+    /// </summary>
+    private static async Task WriteAndCountAsync(HttpClient client, HttpClient registrar, List<string> townships, int from, int count, (int Expected, int Reported) counts)
+    {
+        for (var i = from; i < from + count; i++)
+        {
+            if (i % 2 == 0)
+            {
+                var township = townships[i / 2];
+                var report = ReportGenerator.Generate(new Random(i), "2021", 2024, ReportGenerator.MakeCreditCode("141121", new Random(1000 + i)), township);
+                report["agency"]!["level"] = "township";
+                report["agency"]!["kind"] = "government";
+                await client.SubmitAcceptedAsync(report);
+                counts.Reported++;
+            }
+            else
+            {
+                var body = AgenciesTests.Agency(name: "文水县测试局" + i.ToString(CultureInfo.InvariantCulture), region: "141121", firstYear: 2024);
+                Assert.Equal(HttpStatusCode.Created, (await AgenciesTests.PutAsync(registrar, ReportGenerator.MakeCreditCode("141121", new Random(2000 + i)), body)).StatusCode);
+                counts.Expected++;
+            }
+
+            Assert.Equal(counts, await CompletenessAsync(client));
+        }
+    }
+
+    [Fact]
+    public async Task Completeness_read_from_the_standby_counts_the_report_or_registration_accepted_just_before_it_also_when_the_standby_lags()
+    {
+        await using var service = new ReplicaServiceFactory(pair.ConnectionString, pair.StandbyConnectionString);
+        var client = service.CreateClient();
+        var registrar = service.CreateClient(ServiceFactory.Token(scopes: "agencies:write", regions: ["14"]));
+        var reads = service.Services.GetRequiredService<AggregateReadSource>();
+        var townships = (await (await client.GetAsync("/v1/regions?parent=141121")).ReadObjectAsync())["items"]!.AsArray().Select(i => (string)i!["code"]!).ToList();
+        Assert.True(townships.Count >= 8, $"{townships.Count} townships");
+
+        // The first request loads the year on the standby; each request after a write reloads the region there.
+        var counts = await CompletenessAsync(client);
+        Assert.Equal(0, counts.Reported);
+        await WriteAndCountAsync(client, registrar, townships, 0, 8, counts);
+        Assert.Equal(9, reads.ReplicaReads);
+        Assert.Equal(0, reads.PrimaryFallbacks);
+
+        await SetAsync(pair.ConnectionString, "ALTER SYSTEM SET synchronous_commit = 'on'");
+        await SetAsync(pair.StandbyConnectionString, "ALTER SYSTEM SET recovery_min_apply_delay = '100ms'");
+        try
+        {
+            counts = await CompletenessAsync(client);
+            await WriteAndCountAsync(client, registrar, townships, 8, 8, counts);
+            Assert.True(reads.ReplicaWaits >= 4, $"{reads.ReplicaWaits} reads waited for the standby");
+            Assert.Equal(0, reads.PrimaryFallbacks);
+        }
+        finally
+        {
+            await SetAsync(pair.StandbyConnectionString, "ALTER SYSTEM RESET recovery_min_apply_delay");
+            await SetAsync(pair.ConnectionString, "ALTER SYSTEM RESET synchronous_commit");
+        }
+    }
 }

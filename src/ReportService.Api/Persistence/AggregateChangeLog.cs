@@ -15,6 +15,15 @@ namespace ReportService.Api.Persistence;
 internal sealed record AggregateChange(string? RegionCode, int Year, string Level, string Kind, string Scope, string Format, long ReportCount, decimal[] Cells, bool Approved = false)
 {
     public bool IsReset => RegionCode is null;
+
+    /// <summary>The scope of a change of the agencies register (ADR 18): no aggregate answer has it.</summary>
+    public const string RegisterScope = "register";
+
+    /// <summary>
+    /// A change of the agencies register in this region (ADR 18), logged by trigger: no aggregate answer takes it;
+    /// completeness reloads the region's agencies.
+    /// </summary>
+    public bool IsRegister => RegionCode is not null && Scope == RegisterScope;
 }
 
 /// <summary>

@@ -1,8 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using ReportService.Api.Features.Regions;
-using ReportService.Api.Persistence;
 using ReportService.Statutory.Model;
-using ReportService.Statutory.Validation;
 
 namespace ReportService.Api.Features.Completeness;
 
@@ -21,9 +18,6 @@ internal sealed record ExpectedReporter(string RegionCode, string Name, AgencyLe
     }
 }
 
-/// <summary>Whether an expected reporter has reported, and when (by publishedOn, else by its first submission).</summary>
-internal sealed record ReporterState(ExpectedReporter Reporter, bool Reported, bool OnTime, bool JudgedBySubmission);
-
 /// <summary>What completeness counts: the year, and the expected reporters' region prefix, scope, level and kind (each null for all).</summary>
 internal sealed record CompletenessScope(int Year, string? Prefix, ReportScope? Scope, AgencyLevel? Level, AgencyKind? Kind, bool ApprovedOnly);
 
@@ -32,14 +26,13 @@ internal sealed record CompletenessScope(int Year, string? Prefix, ReportScope? 
 /// prefecture and province has a government that owes its own report (scope agency) and, from county level up, the
 /// region's report (scope regionAggregate). Departments and other bodies come from the agencies register: those in
 /// force in the year (firstYear ≤ year ≤ lastYear), registered or learned from a report, each owing its own report
-/// (matched by credit code, wherever the report says the agency is). Read from the database on every request, so a
-/// report or registration accepted by one request is counted by the next.
+/// (matched by credit code, wherever the report says the agency is); <see cref="YearIndex"/> holds them. This class
+/// holds the governments, which only the division reference (fixed for the process) decides.
 /// </summary>
 internal sealed class ExpectedReporters
 {
-    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
-
     private readonly List<ExpectedReporter> _governments;
+    private readonly Dictionary<string, int[]> _positions = new(StringComparer.Ordinal);
 
     public ExpectedReporters(RegionDirectory regions)
     {
@@ -53,6 +46,7 @@ internal sealed class ExpectedReporters
                 RegionLevel.County => AgencyLevel.County,
                 _ => AgencyLevel.Township,
             };
+            _positions[region.Code] = level == AgencyLevel.Township ? [_governments.Count] : [_governments.Count, _governments.Count + 1];
             _governments.Add(new ExpectedReporter(region.Code, region.Name, level, AgencyKind.Government, ReportScope.Agency));
             if (level != AgencyLevel.Township)
             {
@@ -61,103 +55,29 @@ internal sealed class ExpectedReporters
         }
     }
 
-    /// <summary>The governments of a region prefix, scope and level (each null for all), in code order.</summary>
-    private IEnumerable<ExpectedReporter> GovernmentsOf(CompletenessScope of) =>
-        _governments.Where(r => (of.Prefix is null || r.RegionCode.StartsWith(of.Prefix, StringComparison.Ordinal))
-            && (of.Scope is null || r.Scope == of.Scope) && (of.Level is null || r.Level == of.Level));
+    /// <summary>Every government and scope it owes, in list order (<see cref="ExpectedReporter.Compare"/>).</summary>
+    public IReadOnlyList<ExpectedReporter> Governments => _governments;
 
-    /// <summary>Each expected reporter with its state for the year, from the stored reports, in list order.</summary>
-    public async Task<List<ReporterState>> StatesAsync(ReportsDbContext db, CompletenessScope of, CancellationToken cancellationToken)
+    /// <summary>The positions in <see cref="Governments"/> of a region's government (none for a code the division reference lacks).</summary>
+    public int[] GovernmentPositions(string regionCode) => _positions.TryGetValue(regionCode, out var positions) ? positions : [];
+
+    /// <summary>The position of the first government whose region code is not below <paramref name="regionCode"/>.</summary>
+    public int FirstGovernmentFrom(string regionCode)
     {
-        var states = new List<ReporterState>();
-        if (of.Kind is null or AgencyKind.Government)
+        var (low, high) = (0, _governments.Count);
+        while (low < high)
         {
-            states.AddRange(await GovernmentStatesAsync(db, of, cancellationToken));
+            var middle = (low + high) / 2;
+            if (string.CompareOrdinal(_governments[middle].RegionCode, regionCode) < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
         }
 
-        if (of.Kind is not AgencyKind.Government && of.Scope is not ReportScope.RegionAggregate)
-        {
-            states.AddRange(await AgencyStatesAsync(db, of, cancellationToken));
-        }
-
-        states.Sort((a, b) => ExpectedReporter.Compare(a.Reporter, b.Reporter));
-        return states;
-    }
-
-    private static IQueryable<StoredReport> ReportsOf(ReportsDbContext db, CompletenessScope of)
-    {
-        var query = db.Reports.AsNoTracking().Where(r => r.Year == of.Year);
-        return of.ApprovedOnly ? query.Where(r => r.ReviewStatus == ReviewStatuses.Approved) : query;
-    }
-
-    private async Task<IEnumerable<ReporterState>> GovernmentStatesAsync(ReportsDbContext db, CompletenessScope of, CancellationToken cancellationToken)
-    {
-        var query = ReportsOf(db, of).Where(r => r.Kind == AgencyKind.Government);
-        if (of.Prefix is { } prefix)
-        {
-            query = query.Where(r => r.RegionCode.StartsWith(prefix));
-        }
-
-        if (of.Scope is { } only)
-        {
-            query = query.Where(r => r.Scope == only);
-        }
-
-        var stored = await query.Select(r => new { r.RegionCode, r.Scope, r.PublishedOn, r.CreatedAt }).ToListAsync(cancellationToken);
-        // A region with several government reports (a misfiled kind) counts once, by its earliest.
-        var reported = stored
-            .GroupBy(r => (r.RegionCode, r.Scope))
-            .ToDictionary(g => g.Key, g => g.Select(r => When(r.PublishedOn, r.CreatedAt)).Min());
-        return GovernmentsOf(of).Select(reporter => State(reporter, reported.TryGetValue((reporter.RegionCode, reporter.Scope), out var when) ? when : null, of.Year));
-    }
-
-    private static async Task<IEnumerable<ReporterState>> AgencyStatesAsync(ReportsDbContext db, CompletenessScope of, CancellationToken cancellationToken)
-    {
-        var year = of.Year;
-        var agencies = db.Agencies.AsNoTracking().Where(a => a.FirstYear <= year && (a.LastYear == null || a.LastYear >= year));
-        if (of.Prefix is { } prefix)
-        {
-            agencies = agencies.Where(a => a.RegionCode.StartsWith(prefix));
-        }
-
-        if (of.Level is { } level)
-        {
-            agencies = agencies.Where(a => a.Level == level);
-        }
-
-        if (of.Kind is { } kind)
-        {
-            agencies = agencies.Where(a => a.Kind == kind);
-        }
-
-        var expected = await agencies.Select(a => new { a.CreditCode, a.Name, a.RegionCode, a.Level, a.Kind, a.Source }).ToListAsync(cancellationToken);
-        // Their own reports of the year, by credit code: the report may place the agency elsewhere than the register does.
-        var reports = await (
-            from a in agencies
-            join r in ReportsOfAgencies(db, of) on a.CreditCode equals r.CreditCode
-            select new { r.CreditCode, r.PublishedOn, r.CreatedAt }).ToListAsync(cancellationToken);
-        var reported = reports.ToDictionary(r => r.CreditCode, r => When(r.PublishedOn, r.CreatedAt), StringComparer.Ordinal);
-        return expected.Select(a => State(
-            new ExpectedReporter(a.RegionCode, a.Name, a.Level, a.Kind, ReportScope.Agency, a.CreditCode, a.Source),
-            reported.TryGetValue(a.CreditCode, out var when) ? when : null,
-            year));
-    }
-
-    private static IQueryable<StoredReport> ReportsOfAgencies(ReportsDbContext db, CompletenessScope of) =>
-        ReportsOf(db, of).Where(r => r.Scope == ReportScope.Agency);
-
-    /// <summary>The day that judges timeliness: publishedOn, or the day (UTC+8) the report was first submitted.</summary>
-    private static (DateOnly Date, bool BySubmission) When(DateOnly? publishedOn, DateTimeOffset createdAt) =>
-        (publishedOn ?? DateOnly.FromDateTime(createdAt.ToOffset(ChinaStandardTime).DateTime), publishedOn is null);
-
-    private static ReporterState State(ExpectedReporter reporter, (DateOnly Date, bool BySubmission)? when, int year)
-    {
-        if (when is not { } reported)
-        {
-            return new ReporterState(reporter, false, false, false);
-        }
-
-        var deadline = Deadlines.For(reporter.Level, reporter.Kind, reporter.Scope, year);
-        return new ReporterState(reporter, true, reported.Date <= deadline, reported.BySubmission);
+        return low;
     }
 }

@@ -142,7 +142,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
             {
                 // Query keys bind case-insensitively; the contract spells them in camelCase, like the JSON.
                 parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
-                parameter.Schema = QuerySchema(parameter.Name, parameter.Schema, context) ?? parameter.Schema;
+                parameter.Schema = QuerySchema(parameter.Name, parameter.Schema, operation.OperationId, context) ?? parameter.Schema;
             }
 
             if (string.IsNullOrEmpty(parameter.Description) && ParameterDescriptions.TryGetValue(parameter.Name!, out var description))
@@ -173,7 +173,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
     }
 
     /// <summary>Query parameters that are strings in C# but enums of the contract.</summary>
-    private static IOpenApiSchema? QuerySchema(string name, IOpenApiSchema? schema, OperationFilterContext context) => name switch
+    private static IOpenApiSchema? QuerySchema(string name, IOpenApiSchema? schema, string? operationId, OperationFilterContext context) => name switch
     {
         "level" => context.SchemaGenerator.GenerateSchema(typeof(AgencyLevel), context.SchemaRepository),
         "kind" => context.SchemaGenerator.GenerateSchema(typeof(AgencyKind), context.SchemaRepository),
@@ -181,6 +181,12 @@ internal sealed class ContractOperationFilter : IOperationFilter
         "source" => context.SchemaGenerator.GenerateSchema(typeof(Features.Agencies.AgencySource), context.SchemaRepository),
         "applicant" => StringEnum(Table3.Columns.Select(c => c.Key)),
         "reviewStatus" => StringEnum([Persistence.ReviewStatuses.Approved]),
+        // Completeness groups by its own dimensions (it has scope, and no year: it answers one year).
+        "groupBy" when operationId == "QueryCompleteness" => new OpenApiSchema
+        {
+            Type = JsonSchemaType.Array,
+            Items = StringEnum(Features.Completeness.QueryCompleteness.QueryCompletenessEndpoint.Dimensions),
+        },
         "groupBy" => new OpenApiSchema
         {
             Type = JsonSchemaType.Array,

@@ -66,7 +66,7 @@ public sealed class MissingReporter
     public Agencies.AgencySource? Source { get; init; }
 }
 
-internal sealed class ListMissingEndpoint(ReportsDbContext db, RegionDirectory regions, ExpectedReporters expected)
+internal sealed class ListMissingEndpoint(RegionDirectory regions, CompletenessIndex index)
     : Endpoint<ListMissingRequest, IResult>
 {
     private static readonly string[] CsvHeader = ["区划代码", "机关名称", "统一社会信用代码", "行政层级", "机关类型", "报告范围", "来源"];
@@ -115,12 +115,7 @@ internal sealed class ListMissingEndpoint(ReportsDbContext db, RegionDirectory r
             after = new ExpectedReporter(parts[0], "", default, default, afterScope, parts.Length == 3 ? parts[2] : null);
         }
 
-        var missing = (await expected.StatesAsync(db, of, ct))
-            .Where(s => !s.Reported)
-            .Select(s => s.Reporter)
-            .Where(r => after is null || ExpectedReporter.Compare(r, after) > 0)
-            .Take(limit + 1)
-            .ToList();
+        var missing = (await index.ForAsync(of.Year, ct)).Missing(of, after, limit + 1);
         var page = missing.Take(limit).ToList();
         var next = missing.Count > limit
             ? $"{page[^1].RegionCode}.{ContractEnums.Name(page[^1].Scope)}{(page[^1].CreditCode is { } code ? "." + code : "")}"

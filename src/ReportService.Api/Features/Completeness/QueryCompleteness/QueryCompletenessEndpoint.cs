@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using ReportService.Api.Features.Regions;
 using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Endpoints;
-using ReportService.Api.Persistence;
 
 namespace ReportService.Api.Features.Completeness.QueryCompleteness;
 
@@ -58,10 +57,11 @@ public sealed class CompletenessGroupRow
     public required int JudgedBySubmission { get; init; }
 }
 
-internal sealed class QueryCompletenessEndpoint(ReportsDbContext db, RegionDirectory regions, ExpectedReporters expected)
+internal sealed class QueryCompletenessEndpoint(RegionDirectory regions, CompletenessIndex index)
     : Endpoint<QueryCompletenessRequest, Results<Ok<QueryCompletenessResponse>, ProblemHttpResult>>
 {
-    private static readonly string[] Dimensions = ["province", "city", "county", "township", "level", "kind", "scope"];
+    /// <summary>The groupBy dimensions (the OpenAPI document lists them as the parameter's enum).</summary>
+    internal static readonly string[] Dimensions = ["province", "city", "county", "township", "level", "kind", "scope"];
 
     public const string Timeliness = "By publishedOn, or, for a report without one, by the day (UTC+8) it was first submitted; " +
         "against the statutory deadline of that agency's level and scope (REPORT.LATE).";
@@ -97,40 +97,60 @@ internal sealed class QueryCompletenessEndpoint(ReportsDbContext db, RegionDirec
             return QueryProblems.Invalid("groupBy", $"groupBy \"{unknown}\" is not one of {string.Join(", ", Dimensions)}.");
         }
 
-        var states = await expected.StatesAsync(db, of, ct);
-        var groups = states
-            .GroupBy(s => string.Join('\u001f', dimensions.Select(d => KeyOf(s.Reporter, d) ?? "")))
-            .Select(g =>
+        // The cells of the finest grain the groups or the region filter need: a reporter counts in its region cut to
+        // that grain (or its own shorter code), which keeps every group's region values and the prefix test exact.
+        var grain = dimensions.Select(d => d switch { "province" => 2, "city" => 4, "county" => 6, "township" => 9, _ => 2 })
+            .Append(of.Prefix?.Length ?? 2).Max();
+        var year = await index.ForAsync(of.Year, ct);
+        var sums = new Dictionary<string, (Dictionary<string, string> Key, int Expected, int Reported, int OnTime, int BySubmission)>(StringComparer.Ordinal);
+        year.VisitCells(grain, of, (cell, expected, reported, onTime, bySubmission) =>
+        {
+            var values = dimensions.Select(d => KeyOf(cell, d)).ToList();
+            var text = string.Join('\u001f', values.Select(v => v ?? ""));
+            if (!sums.TryGetValue(text, out var sum))
             {
-                var first = g.First().Reporter;
-                var (all, reported, onTime) = (g.Count(), g.Count(s => s.Reported), g.Count(s => s.OnTime));
-                return new CompletenessGroupRow
+                var key = new Dictionary<string, string>(dimensions.Count);
+                for (var i = 0; i < dimensions.Count; i++)
                 {
-                    Key = dimensions.Select(d => (d, KeyOf(first, d))).Where(k => k.Item2 is not null).ToDictionary(k => k.d, k => k.Item2!),
-                    Expected = all,
-                    Reported = reported,
-                    OnTime = onTime,
-                    Late = reported - onTime,
-                    Missing = all - reported,
-                    ReportedRate = Math.Round((double)reported / all, 6),
-                    OnTimeRate = Math.Round((double)onTime / all, 6),
-                    JudgedBySubmission = g.Count(s => s.JudgedBySubmission),
-                };
+                    if (values[i] is { } value)
+                    {
+                        key[dimensions[i]] = value;
+                    }
+                }
+
+                sum = (key, 0, 0, 0, 0);
+            }
+
+            sums[text] = (sum.Key, sum.Expected + expected, sum.Reported + reported, sum.OnTime + onTime, sum.BySubmission + bySubmission);
+        });
+        var groups = sums
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Value)
+            .Select(g => new CompletenessGroupRow
+            {
+                Key = g.Key,
+                Expected = g.Expected,
+                Reported = g.Reported,
+                OnTime = g.OnTime,
+                Late = g.Reported - g.OnTime,
+                Missing = g.Expected - g.Reported,
+                ReportedRate = Math.Round((double)g.Reported / g.Expected, 6),
+                OnTimeRate = Math.Round((double)g.OnTime / g.Expected, 6),
+                JudgedBySubmission = g.BySubmission,
             })
-            .OrderBy(g => string.Join('\u001f', dimensions.Select(d => g.Key.GetValueOrDefault(d, ""))), StringComparer.Ordinal)
             .ToList();
         return TypedResults.Ok(new QueryCompletenessResponse { Year = of.Year, Timeliness = Timeliness, Groups = groups });
     }
 
-    /// <summary>A reporter's value of a dimension; null for a region level above the reporter's own (a county has no township).</summary>
-    private static string? KeyOf(ExpectedReporter reporter, string dimension) => dimension switch
+    /// <summary>A cell's value of a dimension; null for a region level above the cell's own (a county has no township).</summary>
+    private static string? KeyOf(CellKey cell, string dimension) => dimension switch
     {
-        "province" => reporter.RegionCode[..2],
-        "city" => reporter.RegionCode.Length >= 4 ? reporter.RegionCode[..4] : null,
-        "county" => reporter.RegionCode.Length >= 6 ? reporter.RegionCode[..6] : null,
-        "township" => reporter.RegionCode.Length == 9 ? reporter.RegionCode : null,
-        "level" => ContractEnums.Name(reporter.Level),
-        "kind" => ContractEnums.Name(reporter.Kind),
-        _ => ContractEnums.Name(reporter.Scope),
+        "province" => cell.Region[..2],
+        "city" => cell.Region.Length >= 4 ? cell.Region[..4] : null,
+        "county" => cell.Region.Length >= 6 ? cell.Region[..6] : null,
+        "township" => cell.Region.Length == 9 ? cell.Region : null,
+        "level" => ContractEnums.Name(cell.Level),
+        "kind" => ContractEnums.Name(cell.Kind),
+        _ => ContractEnums.Name(cell.Scope),
     };
 }

@@ -11,10 +11,10 @@ public sealed class CompletenessTests(ServiceFactory factory) : IClassFixture<Se
 
     private static int _seed = 9000;
 
-    private static JsonObject Report(string region, string level, string kind, string scope, string? publishedOn)
+    private static JsonObject Report(string region, string level, string kind, string scope, string? publishedOn, int year = 2024)
     {
         var seed = Interlocked.Increment(ref _seed);
-        var report = ReportGenerator.Generate(new Random(seed), "2021", 2024, ReportGenerator.MakeCreditCode(region[..6], new Random(seed)), region);
+        var report = ReportGenerator.Generate(new Random(seed), "2021", year, ReportGenerator.MakeCreditCode(region[..6], new Random(seed)), region);
         report.Set("/agency/level", level).Set("/agency/kind", kind).Set("/agency/scope", scope);
         if (publishedOn is null)
         {
@@ -85,7 +85,49 @@ public sealed class CompletenessTests(ServiceFactory factory) : IClassFixture<Se
         Assert.Equal((4, 2), ((int)after["reported"]!, (int)after["onTime"]!));
     }
 
+    [Fact]
+    public async Task Several_years_are_counted_per_year_with_groupBy_year_and_summed_without_it()
+    {
+        const string county = "330106";
+        var townships = await TownshipsOfAsync(county);
+        Assert.True(townships.Count > 2);
+        await _client.SubmitAcceptedAsync(Report(townships[0], "township", "government", "agency", "2023-01-20", 2022)); // on time
+        await _client.SubmitAcceptedAsync(Report(townships[0], "township", "government", "agency", "2024-01-05", 2023)); // on time
+        await _client.SubmitAcceptedAsync(Report(townships[1], "township", "government", "agency", "2024-02-05", 2023)); // late
+        const string filters = $"region={county}&scope=agency&kind=government";
+
+        var byYear = await (await _client.GetAsync($"/v1/completeness?fromYear=2022&toYear=2023&{filters}&groupBy=year,level")).ReadObjectAsync();
+        Assert.Equal((2022, 2023), ((int)byYear["year"]!, (int)byYear["toYear"]!));
+        JsonObject Row(JsonObject answer, string year) =>
+            answer["groups"]!.AsArray().Select(g => g!.AsObject()).Single(g => (string?)g["key"]!["year"] == year && (string)g["key"]!["level"]! == "township");
+        Assert.Equal((townships.Count, 1, 1, 0), Counts(Row(byYear, "2022")));
+        Assert.Equal((townships.Count, 2, 1, 1), Counts(Row(byYear, "2023")));
+        Assert.Equal(4, byYear["groups"]!.AsArray().Count); // township and county governments, each year
+
+        // Each year's rows are that year's own answer.
+        foreach (var year in new[] { "2022", "2023" })
+        {
+            var single = await (await _client.GetAsync($"/v1/completeness?year={year}&{filters}&groupBy=level")).ReadObjectAsync();
+            var township = single["groups"]!.AsArray().Select(g => g!.AsObject()).Single(g => (string)g["key"]!["level"]! == "township");
+            Assert.Equal(Counts(township), Counts(Row(byYear, year)));
+            Assert.Equal((int)single["year"]!, (int)single["toYear"]!);
+        }
+
+        // Without groupBy=year a group counts its reporters once per year.
+        var summed = await (await _client.GetAsync($"/v1/completeness?fromYear=2022&toYear=2023&{filters}&level=township")).ReadObjectAsync();
+        var all = summed["groups"]!.AsArray().Single()!.AsObject();
+        Assert.Equal((2 * townships.Count, 3, 2, 1), Counts(all));
+
+        static (int, int, int, int) Counts(JsonObject g) => ((int)g["expected"]!, (int)g["reported"]!, (int)g["onTime"]!, (int)g["late"]!);
+    }
+
     [Theory]
+    [InlineData("fromYear=2022", "toYear")]
+    [InlineData("toYear=2022", "fromYear")]
+    [InlineData("year=2022&fromYear=2021&toYear=2022", "year")]
+    [InlineData("fromYear=2023&toYear=2022", "fromYear")]
+    [InlineData("fromYear=2020&toYear=2030", "toYear")]
+    [InlineData("fromYear=1900&toYear=2022", "fromYear")]
     [InlineData("region=14", "year")]
     [InlineData("year=1900", "year")]
     [InlineData("year=2024&region=99", "region")]

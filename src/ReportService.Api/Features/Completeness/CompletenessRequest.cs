@@ -10,7 +10,7 @@ namespace ReportService.Api.Features.Completeness;
 /// <summary>The filters both completeness endpoints share.</summary>
 internal abstract class CompletenessFilters
 {
-    /// <summary>报告年度 (required): whose reports for which year; 2019–2100.</summary>
+    /// <summary>报告年度 (required; GET /v1/completeness takes fromYear and toYear instead): whose reports for which year; 2019–2100.</summary>
     public int? Year { get; init; }
 
     /// <summary>Region code prefix: the expected reporters of this region and below (2, 4, 6 or 9 digits; 140000 forms accepted).</summary>
@@ -47,11 +47,14 @@ internal abstract class CompletenessFilters
         return true;
     }
 
-    /// <summary>Checks every filter: what completeness counts, or the 400 naming the parameter.</summary>
-    public bool TryParse(RegionDirectory regions, out CompletenessScope of, out ProblemHttpResult? problem)
+    /// <summary>
+    /// Checks every filter: what completeness counts, or the 400 naming the parameter. <paramref name="firstYear"/>, when
+    /// given, stands for the year parameter (a range's first year, checked by the caller).
+    /// </summary>
+    public bool TryParse(RegionDirectory regions, out CompletenessScope of, out ProblemHttpResult? problem, int? firstYear = null)
     {
         of = null!;
-        if (!TryParse(regions, out var year, out var prefix, out var scope, out problem) || !TryParseReviewStatus(out var approvedOnly, out problem))
+        if (!TryParse(regions, firstYear ?? Year, out var year, out var prefix, out var scope, out problem) || !TryParseReviewStatus(out var approvedOnly, out problem))
         {
             return false;
         }
@@ -85,10 +88,10 @@ internal abstract class CompletenessFilters
     }
 
     /// <summary>Checks the filters: the year, the region's normalised prefix and the scope, or the 400 naming the parameter.</summary>
-    private bool TryParse(RegionDirectory regions, out int year, out string? prefix, out ReportScope? scope, out ProblemHttpResult? problem)
+    private bool TryParse(RegionDirectory regions, int? asked, out int year, out string? prefix, out ReportScope? scope, out ProblemHttpResult? problem)
     {
         (year, prefix, scope, problem) = (0, null, null, null);
-        if (Year is not { } y || y < AggregateFilter.FirstYear || y > AggregateFilter.LastYear)
+        if (asked is not { } y || y < AggregateFilter.FirstYear || y > AggregateFilter.LastYear)
         {
             problem = QueryProblems.Invalid("year", $"year is required, from {AggregateFilter.FirstYear} to {AggregateFilter.LastYear}.");
             return false;

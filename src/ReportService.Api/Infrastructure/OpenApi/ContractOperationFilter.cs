@@ -181,7 +181,7 @@ internal sealed class ContractOperationFilter : IOperationFilter
         "source" => context.SchemaGenerator.GenerateSchema(typeof(Features.Agencies.AgencySource), context.SchemaRepository),
         "applicant" => StringEnum(Table3.Columns.Select(c => c.Key)),
         "reviewStatus" => StringEnum([Persistence.ReviewStatuses.Approved]),
-        // Completeness groups by its own dimensions (it has scope, and no year: it answers one year).
+        // Completeness groups by its own dimensions (it has scope; year with fromYear/toYear).
         "groupBy" when operationId == "QueryCompleteness" => new OpenApiSchema
         {
             Type = JsonSchemaType.Array,

@@ -1,5 +1,6 @@
 using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReportService.Api.Features.Aggregates;
 using ReportService.Api.Features.Regions;
 using ReportService.Api.Infrastructure;
 using ReportService.Api.Infrastructure.Endpoints;
@@ -9,15 +10,24 @@ namespace ReportService.Api.Features.Completeness.QueryCompleteness;
 /// <summary>The query of <c>GET /v1/completeness</c>.</summary>
 internal sealed class QueryCompletenessRequest : CompletenessFilters
 {
-    /// <summary>Dimensions to group by, comma-separated or repeated: province, city, county, township, level, kind, scope. None: one group.</summary>
+    /// <summary>First year of a range (with toYear, instead of year; at most 10 years).</summary>
+    public int? FromYear { get; init; }
+
+    /// <summary>Last year of a range (with fromYear, instead of year).</summary>
+    public int? ToYear { get; init; }
+
+    /// <summary>Dimensions to group by, comma-separated or repeated: year, province, city, county, township, level, kind, scope. None: one group.</summary>
     public string[]? GroupBy { get; init; }
 }
 
 /// <summary>Who has reported, per group.</summary>
 public sealed class QueryCompletenessResponse
 {
-    /// <summary>The year asked for.</summary>
+    /// <summary>The year asked for, or the first year of fromYear…toYear.</summary>
     public required int Year { get; init; }
+
+    /// <summary>The last year counted: the year asked for, or toYear.</summary>
+    public required int ToYear { get; init; }
 
     /// <summary>How timeliness is judged.</summary>
     public required string Timeliness { get; init; }
@@ -61,7 +71,10 @@ internal sealed class QueryCompletenessEndpoint(RegionDirectory regions, Complet
     : Endpoint<QueryCompletenessRequest, Results<Ok<QueryCompletenessResponse>, ProblemHttpResult>>
 {
     /// <summary>The groupBy dimensions (the OpenAPI document lists them as the parameter's enum).</summary>
-    internal static readonly string[] Dimensions = ["province", "city", "county", "township", "level", "kind", "scope"];
+    internal static readonly string[] Dimensions = ["year", "province", "city", "county", "township", "level", "kind", "scope"];
+
+    /// <summary>The most years one request counts (each year is its own index, ADR 18).</summary>
+    public const int MaxYears = 10;
 
     public const string Timeliness = "By publishedOn, or, for a report without one, by the day (UTC+8) it was first submitted; " +
         "against the statutory deadline of that agency's level and scope (REPORT.LATE).";
@@ -76,7 +89,7 @@ internal sealed class QueryCompletenessEndpoint(RegionDirectory regions, Complet
         Summary(s =>
         {
             s.Summary = "Who has reported, on time or late, per region, level, kind and scope";
-            s.Description = "For a year: per group, the agencies that owe a report, how many reported, on time and late, how many are missing, " +
+            s.Description = "For a year (or fromYear…toYear, at most 10; without groupBy=year a group sums its reporters over the years): per group, the agencies that owe a report, how many reported, on time and late, how many are missing, " +
                 "and the rates. Expected are the governments of the division reference (every township, county, prefecture and province for its " +
                 "own report, and from county level up for the region's report) and the departments and other bodies of the agencies register " +
                 "in force that year (firstYear ≤ year ≤ lastYear, registered or learned from a report) for their own report, matched by credit code. " +
@@ -86,7 +99,12 @@ internal sealed class QueryCompletenessEndpoint(RegionDirectory regions, Complet
 
     public override async Task<Results<Ok<QueryCompletenessResponse>, ProblemHttpResult>> ExecuteAsync(QueryCompletenessRequest req, CancellationToken ct)
     {
-        if (!req.TryParse(regions, out var of, out var problem))
+        if (!TryParseYears(req, out var firstYear, out var lastYear, out var yearProblem))
+        {
+            return yearProblem!;
+        }
+
+        if (!req.TryParse(regions, out var of, out var problem, firstYear))
         {
             return problem!;
         }
@@ -101,28 +119,33 @@ internal sealed class QueryCompletenessEndpoint(RegionDirectory regions, Complet
         // that grain (or its own shorter code), which keeps every group's region values and the prefix test exact.
         var grain = dimensions.Select(d => d switch { "province" => 2, "city" => 4, "county" => 6, "township" => 9, _ => 2 })
             .Append(of.Prefix?.Length ?? 2).Max();
-        var year = await index.ForAsync(of.Year, ct);
         var sums = new Dictionary<string, (Dictionary<string, string> Key, int Expected, int Reported, int OnTime, int BySubmission)>(StringComparer.Ordinal);
-        year.VisitCells(grain, of, (cell, expected, reported, onTime, bySubmission) =>
+        for (var y = of.Year; y <= lastYear; y++)
         {
-            var values = dimensions.Select(d => KeyOf(cell, d)).ToList();
-            var text = string.Join('\u001f', values.Select(v => v ?? ""));
-            if (!sums.TryGetValue(text, out var sum))
+            var year = await index.ForAsync(y, ct);
+            var yearText = y.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            year.VisitCells(grain, of with { Year = y }, (cell, expected, reported, onTime, bySubmission) =>
             {
-                var key = new Dictionary<string, string>(dimensions.Count);
-                for (var i = 0; i < dimensions.Count; i++)
+                var values = dimensions.Select(d => d == "year" ? yearText : KeyOf(cell, d)).ToList();
+                var text = string.Join('\u001f', values.Select(v => v ?? ""));
+                if (!sums.TryGetValue(text, out var sum))
                 {
-                    if (values[i] is { } value)
+                    var key = new Dictionary<string, string>(dimensions.Count);
+                    for (var i = 0; i < dimensions.Count; i++)
                     {
-                        key[dimensions[i]] = value;
+                        if (values[i] is { } value)
+                        {
+                            key[dimensions[i]] = value;
+                        }
                     }
+
+                    sum = (key, 0, 0, 0, 0);
                 }
 
-                sum = (key, 0, 0, 0, 0);
-            }
+                sums[text] = (sum.Key, sum.Expected + expected, sum.Reported + reported, sum.OnTime + onTime, sum.BySubmission + bySubmission);
+            });
+        }
 
-            sums[text] = (sum.Key, sum.Expected + expected, sum.Reported + reported, sum.OnTime + onTime, sum.BySubmission + bySubmission);
-        });
         var groups = sums
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => g.Value)
@@ -139,7 +162,48 @@ internal sealed class QueryCompletenessEndpoint(RegionDirectory regions, Complet
                 JudgedBySubmission = g.BySubmission,
             })
             .ToList();
-        return TypedResults.Ok(new QueryCompletenessResponse { Year = of.Year, Timeliness = Timeliness, Groups = groups });
+        return TypedResults.Ok(new QueryCompletenessResponse { Year = of.Year, ToYear = lastYear, Timeliness = Timeliness, Groups = groups });
+    }
+
+    /// <summary>
+    /// The years asked for: year alone (checked with the other filters), or fromYear and toYear together (a range of at
+    /// most <see cref="MaxYears"/>), or the 400 naming the parameter. <paramref name="first"/> is null for year alone.
+    /// </summary>
+    private static bool TryParseYears(QueryCompletenessRequest req, out int? first, out int last, out ProblemHttpResult? problem)
+    {
+        (first, last, problem) = (null, req.Year ?? 0, null);
+        if (req.FromYear is null && req.ToYear is null)
+        {
+            return true;
+        }
+
+        if (req.Year is not null)
+        {
+            problem = QueryProblems.Invalid("year", "Give either year or fromYear/toYear, not both.");
+        }
+        else if (req.FromYear is not { } from || req.ToYear is not { } to)
+        {
+            problem = QueryProblems.Invalid(req.FromYear is null ? "fromYear" : "toYear", "fromYear and toYear go together: give both, or year alone.");
+        }
+        else if (from is < AggregateFilter.FirstYear or > AggregateFilter.LastYear || to is < AggregateFilter.FirstYear or > AggregateFilter.LastYear)
+        {
+            problem = QueryProblems.Invalid(from is < AggregateFilter.FirstYear or > AggregateFilter.LastYear ? "fromYear" : "toYear",
+                $"fromYear and toYear must be report years from {AggregateFilter.FirstYear} to {AggregateFilter.LastYear}.");
+        }
+        else if (from > to)
+        {
+            problem = QueryProblems.Invalid("fromYear", "fromYear is after toYear.");
+        }
+        else if (to - from + 1 > MaxYears)
+        {
+            problem = QueryProblems.Invalid("toYear", $"At most {MaxYears} years at once; {from}–{to} is {to - from + 1}.");
+        }
+        else
+        {
+            (first, last) = (from, to);
+        }
+
+        return problem is null;
     }
 
     /// <summary>A cell's value of a dimension; null for a region level above the cell's own (a county has no township).</summary>

@@ -78,20 +78,7 @@ internal sealed class YearIndex : IDisposable
             cells.Clear();
         }
 
-        foreach (var group in load.Facts.GroupBy(f => f.RegionCode, StringComparer.Ordinal))
-        {
-            _facts[group.Key] = [.. group];
-        }
-
-        foreach (var fact in load.Facts.Where(f => f.Scope == ReportScope.Agency))
-        {
-            _agencyReports[fact.CreditCode] = fact;
-        }
-
-        foreach (var agency in load.Agencies)
-        {
-            AddAgency(agency);
-        }
+        Take(load);
 
         for (var i = 0; i < _governments.Length; i++)
         {
@@ -163,20 +150,7 @@ internal sealed class YearIndex : IDisposable
             }
         }
 
-        foreach (var group in load.Facts.GroupBy(f => f.RegionCode, StringComparer.Ordinal))
-        {
-            _facts[group.Key] = [.. group];
-        }
-
-        foreach (var fact in load.Facts.Where(f => f.Scope == ReportScope.Agency))
-        {
-            _agencyReports[fact.CreditCode] = fact;
-        }
-
-        foreach (var agency in load.Agencies)
-        {
-            AddAgency(agency);
-        }
+        Take(load);
 
         foreach (var position in positions)
         {
@@ -190,6 +164,25 @@ internal sealed class YearIndex : IDisposable
             {
                 Count(agency, 1);
             }
+        }
+    }
+
+    /// <summary>Takes what a load read in: its reports by region and agency credit code, and its agencies.</summary>
+    private void Take(Load load)
+    {
+        foreach (var group in load.Facts.GroupBy(f => f.RegionCode, StringComparer.Ordinal))
+        {
+            _facts[group.Key] = [.. group];
+        }
+
+        foreach (var fact in load.Facts.Where(f => f.Scope == ReportScope.Agency))
+        {
+            _agencyReports[fact.CreditCode] = fact;
+        }
+
+        foreach (var agency in load.Agencies)
+        {
+            AddAgency(agency);
         }
     }
 

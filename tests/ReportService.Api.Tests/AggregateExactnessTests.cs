@@ -412,89 +412,9 @@ public sealed class AggregateExactnessTests(ServiceFactory first, ITestOutputHel
     /// <summary>The groups of the question summed from the reports' current revisions, not from the rollups.</summary>
     private async Task<List<AggregateRow>> ExpectedRowsAsync(AggregateFilter filter)
     {
-        static string Expression(Dimension dimension) => dimension switch
-        {
-            Dimension.Year => "r.year",
-            Dimension.Province => "substr(r.region_code, 1, 2)",
-            Dimension.City => "CASE WHEN length(r.region_code) >= 4 THEN substr(r.region_code, 1, 4) END",
-            Dimension.County => "CASE WHEN length(r.region_code) >= 6 THEN substr(r.region_code, 1, 6) END",
-            Dimension.Township => "CASE WHEN length(r.region_code) = 9 THEN r.region_code END",
-            Dimension.Level => "r.level",
-            _ => "r.kind",
-        };
-
-        var keys = filter.GroupBy.Count;
-        var sql = new StringBuilder("SELECT ");
-        foreach (var dimension in filter.GroupBy)
-        {
-            sql.Append(Expression(dimension)).Append(", ");
-        }
-
-        sql.Append("count(*), count(*) FILTER (WHERE r.format = '2019'), count(*) FILTER (WHERE r.format = '2021'), ")
-            .Append(string.Join(", ", CellColumns.All.Select(c => $"coalesce(sum(coalesce(v.{c.Name}, 0)), 0)::numeric")))
-            .Append(" FROM reports r JOIN report_revisions v ON v.report_id = r.id AND v.revision = r.current_revision WHERE r.scope = @scope")
-            .Append(filter.ApprovedOnly ? " AND r.review_status = 'approved'" : "");
         await using var connection = new NpgsqlConnection(first.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand { Connection = connection };
-        command.Parameters.AddWithValue("scope", ReportService.Api.Infrastructure.ContractEnums.Name(filter.Scope));
-        if (filter.FromYear is { } from)
-        {
-            sql.Append(" AND r.year >= @from");
-            command.Parameters.AddWithValue("from", from);
-        }
-
-        if (filter.ToYear is { } to)
-        {
-            sql.Append(" AND r.year <= @to");
-            command.Parameters.AddWithValue("to", to);
-        }
-
-        if (filter.RegionPrefix is { } prefix)
-        {
-            sql.Append(" AND starts_with(r.region_code, @prefix)");
-            command.Parameters.AddWithValue("prefix", prefix);
-        }
-
-        if (filter.Level is { } level)
-        {
-            sql.Append(" AND r.level = @level");
-            command.Parameters.AddWithValue("level", ReportService.Api.Infrastructure.ContractEnums.Name(level));
-        }
-
-        if (filter.Kind is { } kind)
-        {
-            sql.Append(" AND r.kind = @kind");
-            command.Parameters.AddWithValue("kind", ReportService.Api.Infrastructure.ContractEnums.Name(kind));
-        }
-
-        if (keys > 0)
-        {
-            var positions = string.Join(", ", Enumerable.Range(1, keys));
-            sql.Append(" GROUP BY ").Append(positions).Append(" ORDER BY ").Append(positions);
-        }
-
-        command.CommandText = sql.ToString();
-        var rows = new List<AggregateRow>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            var key = new Dictionary<Dimension, object?>();
-            for (var i = 0; i < keys; i++)
-            {
-                key[filter.GroupBy[i]] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            var sums = new decimal[CellColumns.All.Count];
-            for (var c = 0; c < sums.Length; c++)
-            {
-                sums[c] = reader.GetFieldValue<decimal>(keys + 3 + c);
-            }
-
-            rows.Add(new AggregateRow(key, reader.GetInt64(keys), reader.GetInt64(keys + 1), reader.GetInt64(keys + 2), sums));
-        }
-
-        return rows;
+        return await ReportSums.ExpectedRowsAsync(connection, filter);
     }
 
     /// <summary>Equal trees, numbers compared by value (a sum of the rollups may carry a scale the reports' sum does not: 0.00 and 0).</summary>
